@@ -1,0 +1,25 @@
+"""dlbook_code: the code behind the executable deep-learning book.
+
+Modules by concern, each readable top to bottom:
+
+- :mod:`dlbook_code.profile` — execution profiles (``quick``/``full``), device, seeding;
+- :mod:`dlbook_code.notebook` — :func:`setup`, the first call of every chapter, and
+  :func:`glue`, which puts numbers from the run into the prose;
+- :mod:`dlbook_code.data` — MNIST, Fashion-MNIST and CIFAR-10 as whole tensors;
+- :mod:`dlbook_code.models` — the book's architectures, from softmax regression to ResNet;
+- :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
+- :mod:`dlbook_code.plots` — figures the chapters share;
+- :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
+"""
+
+from .data import DataError, batches, class_names, data_root, load_dataset, load_tensors, resize
+from .notebook import Book, glue, setup
+from .profile import Sizes, pick_device, profile_name, seed_everything, sizes
+from .train import History, accuracy, evaluate, fit, per_sample_losses
+
+__all__ = [
+    "Book", "DataError", "History", "Sizes", "accuracy", "batches", "class_names", "glue",
+    "data_root", "evaluate", "fit", "load_dataset", "load_tensors", "per_sample_losses",
+    "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes",
+]
+__version__ = "0.1.0"

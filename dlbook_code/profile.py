@@ -1,0 +1,146 @@
+"""Execution profiles: the one place where training sizes live.
+
+Every chapter runs in two sizes. The ``quick`` profile uses data subsets, few epochs and
+small images so that the whole book executes in minutes on a laptop CPU; the ``full``
+profile uses the lectures' sizes and is what the published book (built on a GPU) shows.
+
+``DLBOOK_PROFILE`` chooses (``quick`` or ``full``); unset, it is ``full`` when CUDA is
+available and ``quick`` otherwise. Chapters never write an epoch count or a subset size as a
+literal: they ask ``sizes("experiment-name")`` and get a :class:`Sizes`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+
+PROFILES = ("quick", "full")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big one experiment is in one profile.
+
+    ``n_train``/``n_test`` of ``None`` mean the whole split; ``image_size`` of ``None``
+    means the data set's native resolution.
+    """
+
+    epochs: int = 1
+    n_train: int | None = None
+    n_test: int | None = None
+    batch_size: int = 100
+    image_size: int | None = None
+
+
+def _q_f(quick: Sizes, full: Sizes) -> dict[str, Sizes]:
+    return {"quick": quick, "full": full}
+
+
+# One entry per experiment, grouped by part. Quick sizes keep each chapter to well under a
+# minute on two CPU cores; full sizes are the lectures'.
+EXPERIMENTS: dict[str, dict[str, Sizes]] = {
+    # --- intro ---------------------------------------------------------------------------
+    "intro.what_is_happening": _q_f(Sizes(epochs=1, n_train=6000, n_test=1000),
+                                    Sizes(epochs=10, n_train=None, n_test=None)),
+    "intro.first_network": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000),
+                                Sizes(epochs=10)),
+    # --- tensors -------------------------------------------------------------------------
+    # --- autograd ------------------------------------------------------------------------
+    # --- training ------------------------------------------------------------------------
+    "training.linear_regression": _q_f(Sizes(epochs=3, n_train=1000, batch_size=10),
+                                       Sizes(epochs=3, n_train=1000, batch_size=10)),
+    "training.softmax": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
+                             Sizes(epochs=10, batch_size=256)),
+    "training.mlp": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
+                         Sizes(epochs=10, batch_size=256)),
+    "training.dropout": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
+                             Sizes(epochs=10, batch_size=256)),
+    "training.cifar_protocol": _q_f(Sizes(epochs=4, n_train=5000, n_test=1000),
+                                    Sizes(epochs=50)),
+    # --- cnn -----------------------------------------------------------------------------
+    "cnn.mnist_convnet": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000),
+                              Sizes(epochs=10)),
+    "cnn.cifar_convnet": _q_f(Sizes(epochs=3, n_train=5000, n_test=1000),
+                              Sizes(epochs=30)),
+    # --- architectures -------------------------------------------------------------------
+    "arch.lenet": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000, batch_size=256),
+                       Sizes(epochs=10, batch_size=256)),
+    "arch.alexnet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=96),
+                         Sizes(epochs=10, batch_size=128, image_size=224)),
+    "arch.vgg": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=32),
+                     Sizes(epochs=10, batch_size=128, image_size=224)),
+    "arch.nin": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=96),
+                     Sizes(epochs=10, batch_size=128, image_size=224)),
+    "arch.googlenet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=48),
+                           Sizes(epochs=10, batch_size=128, image_size=96)),
+    "arch.resnet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=32),
+                        Sizes(epochs=10, batch_size=256, image_size=96)),
+}
+
+
+def profile_name() -> str:
+    """The active profile: ``DLBOOK_PROFILE`` if set, else ``full`` on CUDA, else ``quick``."""
+    name = os.environ.get("DLBOOK_PROFILE", "").strip().lower()
+    if not name:
+        return "full" if torch.cuda.is_available() else "quick"
+    if name not in PROFILES:
+        raise ValueError(
+            f"DLBOOK_PROFILE={name!r} is not a profile; use one of {', '.join(PROFILES)}."
+        )
+    return name
+
+
+def sizes(experiment: str, profile: str | None = None) -> Sizes:
+    """The :class:`Sizes` of ``experiment`` in ``profile`` (default: the active profile)."""
+    try:
+        entry = EXPERIMENTS[experiment]
+    except KeyError:
+        known = ", ".join(sorted(EXPERIMENTS))
+        raise KeyError(
+            f"no experiment {experiment!r} in dlbook_code.profile.EXPERIMENTS; "
+            f"add it there (known: {known})"
+        ) from None
+    return entry[profile or profile_name()]
+
+
+# --- the execution environment: device, seed, and the one call at the top of a chapter ------
+
+def pick_device(prefer: str | None = None) -> torch.device:
+    """CUDA if available, else Apple's MPS, else the CPU. ``DLBOOK_DEVICE`` or ``prefer``
+    (``"cuda"``, ``"mps"``, ``"cpu"``) overrides; asking for an absent GPU is an error."""
+    want = (prefer or os.environ.get("DLBOOK_DEVICE", "")).strip().lower()
+    if want in ("cuda", "gpu"):
+        if not torch.cuda.is_available():
+            raise RuntimeError(
+                "A CUDA GPU was asked for (DLBOOK_DEVICE or prefer='cuda') but none is "
+                "available. In Colab: Runtime > Change runtime type > GPU. Elsewhere unset "
+                "DLBOOK_DEVICE to run on the CPU."
+            )
+        return torch.device("cuda")
+    if want == "mps":
+        if not torch.backends.mps.is_available():
+            raise RuntimeError("MPS was asked for but is not available on this machine; "
+                               "unset DLBOOK_DEVICE to run on the CPU.")
+        return torch.device("mps")
+    if want == "cpu":
+        return torch.device("cpu")
+    if want:
+        raise ValueError(f"DLBOOK_DEVICE={want!r}: use cuda, mps or cpu")
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and PyTorch (all devices) so a re-run gives the same numbers."""
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)

@@ -1,0 +1,237 @@
+"""The training loop: whole tensors in, a history out, no host synchronisation per batch.
+
+``fit`` follows the course's loop (``zip(x.split(b), y.split(b))``, SGD, cross-entropy) and
+adds what a book needs: per-epoch train and test loss and accuracy, timing, throughput, and
+a progress line that updates in place in Jupyter and ends as one clean table on the page.
+
+Losses and correct counts accumulate *on the device* and are read once per epoch: reading
+``float(loss)`` every batch would make the CPU wait for the GPU at every step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .profile import pick_device
+
+Tensors = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class History:
+    """Per-epoch records of a :func:`fit` run. Each record has ``epoch``, ``train_loss``,
+    ``train_acc``, ``test_loss``, ``test_acc`` (``None`` without a test set), ``lr``,
+    ``seconds`` and ``samples_per_s``."""
+
+    records: list[dict] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> list:
+        return [r[key] for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def last(self) -> dict:
+        return self.records[-1]
+
+    def table(self) -> str:
+        """The history as a fixed-width text table."""
+        head = f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'test loss':>9} " \
+               f"{'test acc':>8} {'lr':>8} {'time':>7} {'samples/s':>10}"
+        rows = [head]
+        for r in self.records:
+            tl = "-" if r["test_loss"] is None else f"{r['test_loss']:.4f}"
+            ta = "-" if r["test_acc"] is None else f"{100 * r['test_acc']:.2f}%"
+            rows.append(f"{r['epoch']:>5} {r['train_loss']:>10.4f} {100 * r['train_acc']:>8.2f}% "
+                        f"{tl:>9} {ta:>8} {r['lr']:>8.2g} {r['seconds']:>6.1f}s "
+                        f"{r['samples_per_s']:>10,.0f}")
+        return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return self.table()
+
+
+class _Progress:
+    """One line that updates in place in Jupyter/Colab and prints a line per epoch elsewhere.
+    The final state (the whole table) is what an executed notebook keeps: no bar debris."""
+
+    def __init__(self, enabled: bool):
+        self.handle = None
+        self.enabled = enabled
+        if not enabled:
+            return
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+
+            if get_ipython() is not None and hasattr(get_ipython(), "kernel"):
+                self.handle = display(_Text("training..."), display_id=True)
+        except ImportError:
+            pass
+
+    def update(self, history: History, epochs: int) -> None:
+        if not self.enabled:
+            return
+        if self.handle is not None:
+            self.handle.update(_Text(history.table()))
+        else:
+            line = history.table().splitlines()
+            if len(history) == 1:
+                print(line[0])
+            print(line[-1], flush=True)
+
+
+class _Text:
+    """Plain text shown as-is (``text/plain`` only, so every renderer shows the same)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _autocast(device: torch.device, bf16: bool):
+    if bf16 and device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def _check_data(name: str, data: Tensors) -> Tensors:
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+        raise TypeError(f"{name} must be a pair (x, y) of tensors, got {type(data).__name__}")
+    x, y = data
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"{name}: x has {x.shape[0]} samples but y has {y.shape[0]}")
+    return x, y
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: Tensors, batch_size: int = 1000,
+             loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
+             bf16: bool = False, channels_last: bool = False) -> tuple[float, float]:
+    """Mean loss and accuracy of ``model`` on ``data = (x, y)``, in eval mode."""
+    x, y = _check_data("data", data)
+    device = device or next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.int64)
+    for xb, yb in zip(x.split(batch_size), y.split(batch_size)):
+        xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+        if channels_last and xb.dim() == 4:
+            xb = xb.contiguous(memory_format=torch.channels_last)
+        with _autocast(device, bf16):
+            out = model(xb)
+        loss_sum += loss_fn(out.float(), yb, reduction="sum")
+        correct += (out.argmax(1) == yb).sum()
+    model.train(was_training)
+    n = x.shape[0]
+    return loss_sum.item() / n, correct.item() / n
+
+
+def accuracy(model: nn.Module, data: Tensors, batch_size: int = 1000) -> float:
+    """Fraction of ``data = (x, y)`` that ``model`` classifies correctly."""
+    return evaluate(model, data, batch_size)[1]
+
+
+@torch.no_grad()
+def per_sample_losses(model: nn.Module, data: Tensors, batch_size: int = 1000) -> torch.Tensor:
+    """The cross-entropy of every sample, ``(N,)`` on the CPU (for loss histograms)."""
+    x, y = _check_data("data", data)
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    out = [F.cross_entropy(model(xb.to(device)).float(), yb.to(device), reduction="none")
+           for xb, yb in zip(x.split(batch_size), y.split(batch_size))]
+    model.train(was_training)
+    return torch.cat(out).cpu()
+
+
+def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs: int,
+        lr: float = 0.1, batch_size: int = 100, optimizer: torch.optim.Optimizer | None = None,
+        scheduler=None, loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
+        shuffle: bool = True, bf16: bool = False, channels_last: bool = False,
+        compile: bool = False, progress: bool = True,
+        on_epoch_end: Callable[[int, nn.Module], None] | None = None) -> History:
+    """Train ``model`` on ``train = (x, y)`` for ``epochs`` epochs and return a :class:`History`.
+
+    Parameters
+    ----------
+    train, test
+        Pairs of tensors: images ``(N, C, H, W)`` (or features ``(N, D)``) and labels
+        ``(N,)``. They are moved to ``device`` once, before the first epoch.
+    optimizer
+        Defaults to plain ``SGD(lr=lr)``, the course's choice.
+    scheduler
+        Any ``torch.optim.lr_scheduler`` built on ``optimizer``; stepped once per epoch.
+    bf16, channels_last, compile
+        GPU speed-ups: bfloat16 autocast, NHWC memory layout, ``torch.compile``. They are
+        ignored on the CPU where they do not help.
+    on_epoch_end
+        Called as ``on_epoch_end(epoch, model)`` after each epoch (e.g. to record per-sample
+        losses).
+    """
+    x, y = _check_data("train", train)
+    device = torch.device(device) if device is not None else pick_device()
+    on_gpu = device.type == "cuda"
+    model.to(device)
+    if channels_last and on_gpu:
+        model.to(memory_format=torch.channels_last)
+    x, y = x.to(device), y.to(device)
+    if channels_last and on_gpu and x.dim() == 4:
+        x = x.contiguous(memory_format=torch.channels_last)
+    if test is not None:
+        test = tuple(t.to(device) for t in _check_data("test", test))
+    optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
+    step_model = torch.compile(model) if (compile and on_gpu) else model
+    bar = _Progress(progress)
+    history = History()
+    n = x.shape[0]
+
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.int64)
+        order = torch.randperm(n, device=device) if shuffle else None
+        for i in range(0, n, batch_size):
+            if order is None:
+                xb, yb = x[i:i + batch_size], y[i:i + batch_size]
+            else:
+                idx = order[i:i + batch_size]
+                xb, yb = x[idx], y[idx]
+            with _autocast(device, bf16 and on_gpu):
+                out = step_model(xb)
+                loss = loss_fn(out.float(), yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            # Accumulate on the device: no .item() here.
+            loss_sum += loss.detach() * yb.shape[0]
+            correct += (out.detach().argmax(1) == yb).sum()
+        lr_now = optimizer.param_groups[0]["lr"]
+        if scheduler is not None:
+            scheduler.step()
+        train_loss, train_acc = loss_sum.item() / n, correct.item() / n  # one sync per epoch
+        seconds = time.perf_counter() - start
+        test_loss = test_acc = None
+        if test is not None:
+            test_loss, test_acc = evaluate(model, test, device=device, loss_fn=loss_fn,
+                                           bf16=bf16 and on_gpu,
+                                           channels_last=channels_last and on_gpu)
+        history.records.append(dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
+                                    test_loss=test_loss, test_acc=test_acc, lr=lr_now,
+                                    seconds=seconds, samples_per_s=n / seconds))
+        bar.update(history, epochs)
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, model)
+    return history
