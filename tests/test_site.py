@@ -1,0 +1,110 @@
+"""Checks of the built website in _build/html (built by `make book` before the tests run)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from conftest import ROOT, chapter_notebooks, toc_files
+
+pytestmark = pytest.mark.book
+
+
+def page_for(source: Path, html: Path) -> Path:
+    return html / source.relative_to(ROOT).with_suffix(".html")
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images: list[str] = []
+        self.classes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img" and a.get("src"):
+            self.images.append(a["src"])
+        if a.get("class"):
+            self.classes.append(a["class"])
+
+
+def parse(page: Path) -> _Collector:
+    c = _Collector()
+    c.feed(page.read_text(encoding="utf-8"))
+    return c
+
+
+def test_every_toc_entry_produced_a_page(built_site):
+    missing = [str(p.relative_to(ROOT)) for p in toc_files() if not page_for(p, built_site).exists()]
+    assert not missing, f"no HTML page for: {missing}"
+
+
+def test_no_output_holds_an_error_or_traceback(built_site):
+    bad = []
+    for src in chapter_notebooks():
+        page = page_for(src, built_site)
+        text = page.read_text(encoding="utf-8")
+        classes = " ".join(parse(page).classes)
+        if ("traceback" in classes or "Traceback (most recent call last)" in text
+                or "output stderr" in classes):
+            bad.append(page.name)
+    assert not bad, f"error, traceback or stderr output on: {bad}"
+
+
+def test_no_ansi_escape_codes(built_site):
+    ansi = re.compile(r"\x1b\[|\[(?:\d{1,2};)*\d{1,2}m\b")
+    bad = [str(p.relative_to(built_site)) for p in built_site.rglob("*.html")
+           if ansi.search(p.read_text(encoding="utf-8"))]
+    assert not bad, f"ANSI escape codes in: {bad}"
+
+
+def test_every_referenced_image_exists(built_site):
+    missing = []
+    for page in built_site.rglob("*.html"):
+        for src in parse(page).images:
+            url = urlparse(src)
+            if url.scheme in ("http", "https", "data") or url.netloc:
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            if not target.exists():
+                missing.append(f"{page.relative_to(built_site)} -> {src}")
+    assert not missing, f"missing images: {missing[:20]}"
+
+
+def test_chapters_have_figures_exercises_and_summary(built_site):
+    """Each chapter follows the guide: exercises with collapsed solutions and a summary."""
+    problems = []
+    for src in chapter_notebooks():
+        md = src.read_text(encoding="utf-8")
+        if "## Exercises" not in md or "## Summary" not in md:
+            problems.append(f"{src.name}: missing Exercises or Summary")
+        if md.count(":::{exercise}") < 3:
+            problems.append(f"{src.name}: fewer than 3 exercises")
+    assert not problems, problems
+
+
+def test_quick_profile_pages_say_so(built_site):
+    """Built without CUDA or with DLBOOK_PROFILE=quick, every chapter that calls setup()
+    shows the quick-profile note."""
+    import os
+
+    import torch
+
+    profile = os.environ.get("DLBOOK_PROFILE") or ("full" if torch.cuda.is_available() else "quick")
+    if profile != "quick":
+        pytest.skip("built in the full profile")
+    missing = [src.name for src in chapter_notebooks()
+               if "setup(" in src.read_text(encoding="utf-8")
+               and "Quick profile" not in page_for(src, built_site).read_text(encoding="utf-8")]
+    assert not missing, f"quick-profile note missing on: {missing}"
+
+
+def test_api_reference_documents_the_package(built_site):
+    text = (built_site / "book" / "api.html").read_text(encoding="utf-8")
+    for name in ("dlbook_code.train.fit", "dlbook_code.data.load_tensors",
+                 "dlbook_code.models.CourseConvNet", "dlbook_code.notebook.setup"):
+        assert f'id="{name}"' in text, f"{name} not documented on the API page"
