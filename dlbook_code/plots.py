@@ -70,8 +70,9 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
         img = _to_hwc(images[i])
         ax.imshow(img.clip(0, 1) if img.ndim == 3 else img, cmap=cmap)
         if titles is not None:
+            # matplotlib rejects color=None: pass a colour only when one is given
             ax.set_title(titles[i], fontsize=8,
-                         color=None if colors is None else colors[i])
+                         **({} if colors is None else {"color": colors[i]}))
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
@@ -159,13 +160,15 @@ def loss_histograms(train_losses: torch.Tensor, test_losses: torch.Tensor, bins:
     lo = max(min(train_losses.min().item(), test_losses.min().item()), 1e-6)
     hi = max(train_losses.max().item(), test_losses.max().item(), lo * 10)
     edges = np.logspace(np.log10(lo), np.log10(hi), bins)
-    ax.hist(train_losses.clamp_min(lo).numpy(), bins=edges, alpha=0.6, label="train",
-            density=True)
-    ax.hist(test_losses.clamp_min(lo).numpy(), bins=edges, alpha=0.6, label="test",
-            density=True)
+    # Fractions per bin, not densities: on logarithmic bins a density would inflate the
+    # narrow bins of small losses.
+    for losses, label in ((train_losses, "train"), (test_losses, "test")):
+        values = losses.clamp_min(lo).numpy()
+        ax.hist(values, bins=edges, alpha=0.6, label=label,
+                weights=np.full(len(values), 1 / len(values)))
     ax.set_xscale("log")
     ax.set_xlabel("per-sample loss")
-    ax.set_ylabel("density")
+    ax.set_ylabel("fraction of samples")
     ax.legend()
     if title:
         ax.set_title(title)

@@ -42,41 +42,63 @@ def _q_f(quick: Sizes, full: Sizes) -> dict[str, Sizes]:
 # minute on two CPU cores; full sizes are the lectures'.
 EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # --- intro ---------------------------------------------------------------------------
-    "intro.what_is_happening": _q_f(Sizes(epochs=1, n_train=6000, n_test=1000),
+    "intro.what_is_happening": _q_f(Sizes(epochs=2, n_train=4000, n_test=500),
                                     Sizes(epochs=10, n_train=None, n_test=None)),
-    "intro.first_network": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000),
+    "intro.first_network": _q_f(Sizes(epochs=2, n_train=10000, n_test=2000),
                                 Sizes(epochs=10)),
     # --- tensors -------------------------------------------------------------------------
     # --- autograd ------------------------------------------------------------------------
     # --- training ------------------------------------------------------------------------
+    "training.sgd": _q_f(Sizes(epochs=2, n_train=2000, n_test=1000, batch_size=100),
+                         Sizes(epochs=5, n_train=20000, batch_size=100)),
     "training.linear_regression": _q_f(Sizes(epochs=3, n_train=1000, batch_size=10),
                                        Sizes(epochs=3, n_train=1000, batch_size=10)),
+    "training.fashion_reading": _q_f(Sizes(n_train=2000, batch_size=256),
+                                     Sizes(n_train=None, batch_size=256)),
     "training.softmax": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
                              Sizes(epochs=10, batch_size=256)),
-    "training.mlp": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
+    "training.softmax_sweep": _q_f(Sizes(epochs=10, n_train=5000, n_test=1000, batch_size=256),
+                                   Sizes(epochs=50, batch_size=256)),
+    "training.mlp": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=64),
                          Sizes(epochs=10, batch_size=256)),
-    "training.dropout": _q_f(Sizes(epochs=3, n_train=10000, n_test=2000, batch_size=256),
-                             Sizes(epochs=10, batch_size=256)),
-    "training.cifar_protocol": _q_f(Sizes(epochs=4, n_train=5000, n_test=1000),
-                                    Sizes(epochs=50)),
+    "training.mlp_compare": _q_f(Sizes(epochs=3, n_train=4000, n_test=1000, batch_size=64),
+                                 Sizes(epochs=10, batch_size=256)),
+    "training.dropout": _q_f(Sizes(epochs=8, n_train=1500, n_test=1000, batch_size=32),
+                             Sizes(epochs=20, batch_size=256)),
+    "training.capacity": _q_f(Sizes(epochs=15, n_train=1000, n_test=1000, batch_size=100),
+                              Sizes(epochs=100, n_train=1000, batch_size=100)),
+    "training.lr_schedules": _q_f(Sizes(epochs=6, n_train=4000, n_test=1000, batch_size=100),
+                                  Sizes(epochs=30, batch_size=100)),
+    "training.cifar_protocol": _q_f(Sizes(epochs=10, n_train=1000, n_test=1000, batch_size=50),
+                                    Sizes(epochs=50, batch_size=100)),
     # --- cnn -----------------------------------------------------------------------------
-    "cnn.mnist_convnet": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000),
+    # The course's MNIST convnet: lr 0.1, batch 100, 10 epochs on the full set (~1% error).
+    "cnn.mnist_convnet": _q_f(Sizes(epochs=2, n_train=10000, n_test=2000),
                               Sizes(epochs=10)),
-    "cnn.cifar_convnet": _q_f(Sizes(epochs=3, n_train=5000, n_test=1000),
+    # The learning-rate comparison on CIFAR-10: one run per rate, so the quick size is small.
+    "cnn.cifar_convnet": _q_f(Sizes(epochs=3, n_train=1000, n_test=500),
                               Sizes(epochs=30)),
+    # Shift-invariance of pooling, measured on this many MNIST test digits.
+    "cnn.pooling_shift": _q_f(Sizes(n_test=500), Sizes(n_test=10000)),
     # --- architectures -------------------------------------------------------------------
-    "arch.lenet": _q_f(Sizes(epochs=2, n_train=6000, n_test=2000, batch_size=256),
+    # Quick sizes only check that the big models run (a few hundred images, one epoch, the
+    # smallest images each network accepts); the full sizes are the course's (Fashion-MNIST
+    # resized to 224 for AlexNet, VGG and NiN, 96 for GoogLeNet and ResNet, 10 epochs).
+    "arch.lenet": _q_f(Sizes(epochs=3, n_train=6000, n_test=1000, batch_size=64),
                        Sizes(epochs=10, batch_size=256)),
-    "arch.alexnet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=96),
+    "arch.alexnet": _q_f(Sizes(epochs=1, n_train=320, n_test=320, batch_size=32, image_size=67),
                          Sizes(epochs=10, batch_size=128, image_size=224)),
-    "arch.vgg": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=32),
+    "arch.vgg": _q_f(Sizes(epochs=1, n_train=320, n_test=320, batch_size=32, image_size=32),
                      Sizes(epochs=10, batch_size=128, image_size=224)),
-    "arch.nin": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=96),
+    "arch.nin": _q_f(Sizes(epochs=1, n_train=320, n_test=320, batch_size=32, image_size=67),
                      Sizes(epochs=10, batch_size=128, image_size=224)),
-    "arch.googlenet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=48),
+    "arch.googlenet": _q_f(Sizes(epochs=1, n_train=320, n_test=320, batch_size=32, image_size=32),
                            Sizes(epochs=10, batch_size=128, image_size=96)),
-    "arch.resnet": _q_f(Sizes(epochs=1, n_train=1000, n_test=500, batch_size=64, image_size=32),
+    "arch.resnet": _q_f(Sizes(epochs=1, n_train=320, n_test=320, batch_size=32, image_size=32),
                         Sizes(epochs=10, batch_size=256, image_size=96)),
+    # deep MLPs with and without skip connections (resnet chapter)
+    "arch.depth": _q_f(Sizes(epochs=3, n_train=3000, n_test=1000, batch_size=64),
+                       Sizes(epochs=10, batch_size=128)),
 }
 
 

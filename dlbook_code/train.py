@@ -43,16 +43,19 @@ class History:
         return self.records[-1]
 
     def table(self) -> str:
-        """The history as a fixed-width text table."""
-        head = f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'test loss':>9} " \
-               f"{'test acc':>8} {'lr':>8} {'time':>7} {'samples/s':>10}"
+        """The history as a fixed-width text table (the ``lr`` column only when it changed)."""
+        show_lr = len({r["lr"] for r in self.records}) > 1
+        lr_head = f" {'lr':>8}" if show_lr else ""
+        head = (f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'test loss':>9} "
+                f"{'test acc':>8}{lr_head} {'time':>6} {'samples/s':>9}")
         rows = [head]
         for r in self.records:
             tl = "-" if r["test_loss"] is None else f"{r['test_loss']:.4f}"
             ta = "-" if r["test_acc"] is None else f"{100 * r['test_acc']:.2f}%"
+            lr = f" {r['lr']:>8.2g}" if show_lr else ""
             rows.append(f"{r['epoch']:>5} {r['train_loss']:>10.4f} {100 * r['train_acc']:>8.2f}% "
-                        f"{tl:>9} {ta:>8} {r['lr']:>8.2g} {r['seconds']:>6.1f}s "
-                        f"{r['samples_per_s']:>10,.0f}")
+                        f"{tl:>9} {ta:>8}{lr} {r['seconds']:>5.1f}s "
+                        f"{r['samples_per_s']:>9,.0f}")
         return "\n".join(rows)
 
     def __repr__(self) -> str:

@@ -1,19 +1,27 @@
 """Shared test setup.
 
-Chapters are MyST Markdown; pytest-nbmake collects only ``.ipynb``. At session start every
-chapter listed in ``_toc.yml`` that is a notebook (has a kernelspec) is converted with
-jupytext into ``_build/notebooks/<part>/<name>.ipynb``, which ``testpaths`` includes, so a
-new chapter is executed by the suite with no test edit.
+Chapters are MyST Markdown; pytest-nbmake collects only ``.ipynb``. The book's build
+(``_ext/dlbook_colab.py``) writes, for every chapter in ``_toc.yml`` that is a notebook, the
+plain notebook that readers open in Colab: ``_build/html/_colab/<part>/<name>.ipynb``.
+``testpaths`` includes that folder and the hook in the root ``conftest.py`` collects them
+(nbmake alone skips anything under ``_build``), so the suite executes exactly those
+notebooks (their Colab install cell does nothing outside Colab), and a new chapter is
+executed with no test edit. ``tests/test_colab.py`` checks that every chapter has its
+notebook.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "_build" / "notebooks"
+# The build folder: `_build` unless DLBOOK_BUILD_DIR points at another one (a build made with
+# `jupyter-book build . --path-output DIR` writes DIR/_build).
+BUILD = Path(os.environ.get("DLBOOK_BUILD_DIR") or ROOT / "_build")
+COLAB = BUILD / "html" / "_colab"
 
 
 def toc_files() -> list[Path]:
@@ -45,26 +53,9 @@ def chapter_notebooks() -> list[Path]:
     return [p for p in toc_files() if p.exists() and is_notebook(p)]
 
 
-def convert_chapters() -> None:
-    import jupytext
-
-    NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-    wanted = set()
-    for md in chapter_notebooks():
-        rel = md.relative_to(ROOT / "book").with_suffix(".ipynb")
-        out = NOTEBOOKS / rel
-        wanted.add(out)
-        if out.exists() and out.stat().st_mtime >= md.stat().st_mtime:
-            continue
-        out.parent.mkdir(parents=True, exist_ok=True)
-        jupytext.write(jupytext.read(md), out)
-    for stale in NOTEBOOKS.rglob("*.ipynb"):  # chapters removed from the toc
-        if stale not in wanted:
-            stale.unlink()
-
-
-def pytest_sessionstart(session):
-    convert_chapters()
+def colab_notebook(source: Path) -> Path:
+    """The Colab notebook the build made from a chapter's source."""
+    return COLAB / source.relative_to(ROOT).with_suffix(".ipynb")
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +66,7 @@ def _offline_data(monkeypatch):
 
 @pytest.fixture
 def built_site() -> Path:
-    html = ROOT / "_build" / "html"
+    html = BUILD / "html"
     if not (html / "index.html").exists():
         pytest.fail("the book is not built: run `make book` (or `jupyter-book build .`) first")
     return html

