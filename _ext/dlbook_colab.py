@@ -324,7 +324,8 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
             docname=docname, site_url=base, raw_url=raw, resolve=resolve,
             cite=cite_function(app, resolve), glue=glued_values(app, docname),
             equation_numbers=eqs, substitutions=dict(app.config.myst_substitutions or {}))
-        colab = myst_to_colab.to_colab(nb, ctx, repo_url, commit, title=app.config.html_title or app.config.project)
+        title = app.config.html_title or app.config.project
+        colab = myst_to_colab.to_colab(nb, ctx, repo_url, commit, title=title)
         target = outdir / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(colab, str(target))
@@ -417,10 +418,12 @@ def report_rows(app: Sphinx) -> list[dict]:
         else:
             status = "not executed"
         rows.append({
-            "docname": docname, "title": app.env.titles[docname].astext() if docname in app.env.titles else docname,
+            "docname": docname,
+            "title": app.env.titles[docname].astext() if docname in app.env.titles else docname,
             "runtime": runtime, "profile": extra.get("dlbook_profile", "unknown"),
             "device": extra.get("dlbook_device", "unknown"), "status": status,
-            "executed": datetime.fromtimestamp(when, timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if when else "",
+            "executed": (datetime.fromtimestamp(when, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                         if when else ""),
         })
     return rows
 

@@ -69,7 +69,8 @@ TRANSPARENT = {"grid", "tab-set", "div", "container", "exercise-end", "solution-
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,}|:{3,})\s*(?P<rest>.*)$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
 _OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*)$")
-_ROLE_OR_CODE = re.compile(r"(?P<role>\{(?P<name>[a-z][\w:+-]*)\}`(?P<text>[^`]+)`)|(?P<code>`+)[^`]*?(?P=code)")
+_ROLE_OR_CODE = re.compile(
+    r"(?P<role>\{(?P<name>[a-z][\w:+-]*)\}`(?P<text>[^`]+)`)|(?P<code>`+)[^`]*?(?P=code)")
 _TARGET = re.compile(r"^\s*\([\w.:-]+\)=\s*$")
 _DMATH_LABEL = re.compile(r"^(?P<pre>.*\$\$)\s*\((?P<label>[\w.:-]+)\)\s*$")
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
@@ -344,7 +345,8 @@ class Converter:
             src = o.arg.strip()
             if not re.match(r"^[a-z]+://", src) and self.ctx.raw_url:
                 folder = self.ctx.docname.rsplit("/", 1)[0] if "/" in self.ctx.docname else ""
-                src = f"{self.ctx.raw_url}/{folder}/{src}" if not src.startswith("/") else f"{self.ctx.raw_url}{src}"
+                src = (f"{self.ctx.raw_url}/{folder}/{src}" if not src.startswith("/")
+                       else f"{self.ctx.raw_url}{src}")
             self.emit(f"![{alt}]({src})")
         if caption:
             self.emit("")
@@ -395,7 +397,9 @@ class Converter:
                 continue
             fence = _FENCE.match(line)
             if top and top.kind in ("code", "codecell", "math", "figure", "table", "drop"):
-                if fence and fence.group("mark")[0] == top.mark[0] and len(fence.group("mark")) >= len(top.mark) and not fence.group("rest").strip():
+                if (fence and fence.group("mark")[0] == top.mark[0]
+                        and len(fence.group("mark")) >= len(top.mark)
+                        and not fence.group("rest").strip()):
                     self.close_directive()
                     continue
                 if top.kind == "code":

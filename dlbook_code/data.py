@@ -146,7 +146,7 @@ def _missing_message(key: str, root: Path, why: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(key: str, train: bool, transform=None):
     """The torchvision data set, found, extracted, downloaded or explained."""
     cls = _CLASSES[key]

@@ -370,7 +370,8 @@ FACTS = r"""() => {
 
 
 # Contrast of a figure as drawn on screen: the image composited over its own CSS background
-# (or the nearest ancestor's), through its CSS filter; 2nd and 98th percentile luminance.
+# (or the nearest ancestor's), through its CSS filter. Ink is the 0.5th percentile of
+# luminance (a sparse line plot has little of it: thin lines and tick labels), paper the 98th.
 FIGURE_CONTRAST = r"""(img) => {
   let bg = 'rgba(0, 0, 0, 0)';
   for (let e = img; e && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent'); e = e.parentElement) {
@@ -393,7 +394,7 @@ FIGURE_CONTRAST = r"""(img) => {
     lum.push(0.2126 * lin(d[i]) + 0.7152 * lin(d[i + 1]) + 0.0722 * lin(d[i + 2]));
   }
   lum.sort((a, b) => a - b);
-  const lo = lum[Math.floor(lum.length * 0.02)], hi = lum[Math.floor(lum.length * 0.98)];
+  const lo = lum[Math.floor(lum.length * 0.005)], hi = lum[Math.floor(lum.length * 0.98)];
   return {background: bg, filter, contrast: (hi + 0.05) / (lo + 0.05)};
 }"""
 

@@ -333,5 +333,6 @@ def test_pytest_collects_every_colab_notebook_for_nbmake(built_site):
                          check=False).stdout
     collected = {line.split("::")[0] for line in out.splitlines() if ".ipynb::" in line}
     expected = {colab_notebook(src) for src in chapter_notebooks()}
-    missing = [p.name for p in expected if not any(c.endswith(p.relative_to(COLAB).as_posix()) for c in collected)]
+    missing = [p.name for p in expected
+               if not any(c.endswith(p.relative_to(COLAB).as_posix()) for c in collected)]
     assert not missing, f"nbmake would not execute: {missing}\n{out[-2000:]}"

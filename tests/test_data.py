@@ -14,7 +14,6 @@ from dlbook_code import data
 from dlbook_code.data import DataError, batches, load_tensors, resize
 
 
-
 @pytest.fixture(autouse=True)
 def fresh_cache():
     data._load.cache_clear()

@@ -10,8 +10,16 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from dlbook_code.figures.tensors import (  # noqa: E402
-    draw_audio, draw_fit, draw_float32, draw_image_file, draw_strides, draw_tensors,
-    float32_fields, storage_indices, storage_of, view_mask,
+    draw_audio,
+    draw_fit,
+    draw_float32,
+    draw_image_file,
+    draw_strides,
+    draw_tensors,
+    float32_fields,
+    storage_indices,
+    storage_of,
+    view_mask,
 )
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+
 from conftest import BUILD, ROOT, chapter_notebooks, toc_files
 
 pytestmark = pytest.mark.book

@@ -20,8 +20,8 @@ import struct
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, Rectangle
 import torch
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..plots import PALETTE
 
