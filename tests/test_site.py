@@ -75,7 +75,7 @@ def test_every_referenced_image_exists(built_site):
     assert not missing, f"missing images: {missing[:20]}"
 
 
-def test_chapters_have_figures_exercises_and_summary(built_site):
+def test_chapters_have_exercises_and_summary(built_site):
     """Each chapter follows the guide: exercises with collapsed solutions and a summary."""
     problems = []
     for src in chapter_notebooks():
