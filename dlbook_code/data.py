@@ -78,10 +78,12 @@ def _offline() -> bool:
 
 
 @contextlib.contextmanager
-def _cleanup_on_failure(folder: Path) -> Iterator[None]:
-    """Remove every file created under ``folder`` if the block fails: nothing half-written."""
-    before = {p for p in folder.rglob("*")} if folder.exists() else set()
+def _cleanup_on_failure(folder: Path, archive: Path | None = None) -> Iterator[None]:
+    """If the block fails, remove every file it created under ``folder`` and a newly
+    created ``archive`` (a partial download): nothing half-written is left behind."""
     existed = folder.exists()
+    before = set(folder.rglob("*")) if existed else set()
+    archive_existed = archive is not None and archive.exists()
     try:
         yield
     except BaseException:
@@ -92,6 +94,8 @@ def _cleanup_on_failure(folder: Path) -> Iterator[None]:
             if not existed:
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+        if archive is not None and not archive_existed and archive.is_file():
+            archive.unlink()
         raise
 
 
@@ -194,7 +198,8 @@ def _load(key: str, train: bool, transform=None):
             names = [os.path.basename(f) for f, _ in cls.resources]
             if not all((raw / n).exists() for n in names):
                 raise OSError(why)
-        with _cleanup_on_failure(folder), _cleanup_on_failure_file(root / getattr(cls, "filename", "")):
+        archive = root / cls.filename if key == "cifar10" else None
+        with _cleanup_on_failure(folder, archive):
             return _quiet_download(cls, root, train, transform)
     except PermissionError as e:
         raise DataError(
@@ -222,18 +227,6 @@ def _load(key: str, train: bool, transform=None):
             ds.is_sample = True
             return ds
     raise DataError(_missing_message(key, root, why))
-
-
-@contextlib.contextmanager
-def _cleanup_on_failure_file(path: Path) -> Iterator[None]:
-    """Remove a single file (a partial archive download) if the block fails."""
-    existed = path.exists()
-    try:
-        yield
-    except BaseException:
-        if not existed and path.is_file():
-            path.unlink()
-        raise
 
 
 def load_dataset(name: str, train: bool = True, transform=None):

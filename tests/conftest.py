@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+matplotlib.use("Agg")  # figures are drawn off-screen in every test
 
 ROOT = Path(__file__).resolve().parents[1]
 # The build folder: `_build` unless DLBOOK_BUILD_DIR points at another one (a build made with
@@ -56,6 +59,15 @@ def chapter_notebooks() -> list[Path]:
 def colab_notebook(source: Path) -> Path:
     """The Colab notebook the build made from a chapter's source."""
     return COLAB / source.relative_to(ROOT).with_suffix(".ipynb")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test starts with no open figure and leaves none behind."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture(autouse=True)

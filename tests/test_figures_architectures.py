@@ -2,27 +2,16 @@
 
 import re
 
-import matplotlib
+import pytest
+import torch
+from torch import nn
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-
-from dlbook_code.figures import architectures as fa  # noqa: E402
-from dlbook_code.models import AlexNet, GoogLeNet, LeNet5, NiN, summary  # noqa: E402
+from dlbook_code.figures import architectures as fa
+from dlbook_code.models import AlexNet, GoogLeNet, LeNet5, NiN, summary
 
 
 def texts(fig) -> list[str]:
     return [t.get_text() for ax in fig.axes for t in ax.texts]
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def test_chain_draws_one_box_per_layer():

@@ -3,23 +3,12 @@ function draws what it promises."""
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from dlbook_code.figures import intro  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from dlbook_code.figures import intro
 
 
 def test_history_is_chronological_and_spans_1943_to_2017():

@@ -1,15 +1,11 @@
 """The Tensors part's diagrams: storage positions, view masks, float32 fields, and that
 every drawing function returns one figure without error."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from dlbook_code.figures.tensors import (  # noqa: E402
+from dlbook_code.figures.tensors import (
     draw_audio,
     draw_fit,
     draw_float32,

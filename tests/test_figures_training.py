@@ -1,20 +1,9 @@
 """Figures of the Training part: each draws what it is given, and only that."""
 
-import matplotlib
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from dlbook_code.figures import training as ft  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+from dlbook_code.figures import training as ft
 
 
 def test_plot_curves_draws_one_line_per_curve_with_labels():

@@ -2,25 +2,11 @@
 edge cases."""
 
 import matplotlib
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from dlbook_code import plots  # noqa: E402
-from dlbook_code.train import History  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def visible_axes(fig):
-    return [ax for ax in fig.axes if ax.axison]
+from dlbook_code import plots
+from dlbook_code.train import History
 
 
 def test_show_images_grid_titles_and_colours():
