@@ -13,6 +13,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_TOOLS := tools/node_modules/.installed
+# A lesson check (dlbook_code.expect) that a run does not show fails the build and the tests.
+export DLBOOK_LESSONS ?= strict
 
 .PHONY: book html pdf test lint clean clean-cache
 

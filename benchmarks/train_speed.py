@@ -14,7 +14,7 @@ Targets on a 2-core CPU: (a) >= 2x (b) and within 10% of (c). ``--convnet-10-epo
 trains the course convnet for 10 epochs of MNIST with (a) and reports time and test error
 (target on a GPU: under 2 s, at most 1.1% error).
 
-    DLBOOK_DATA=... python benchmarks/train_speed.py [--device cuda] [--bf16 --channels-last]
+    DLBOOK_DATA=... python benchmarks/train_speed.py [--device cuda] [--amp --channels-last]
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def sync(device: torch.device) -> None:
 
 def run_fit(model, x, y, device, args) -> float:
     h = fit(model, (x, y), epochs=1, lr=LR, batch_size=BATCH, device=device,
-            progress=False, bf16=args.bf16, channels_last=args.channels_last)
+            progress=False, amp=args.amp, channels_last=args.channels_last)
     return h.last["samples_per_s"]
 
 
@@ -94,7 +94,7 @@ def convnet_10_epochs(device, args) -> None:
     sync(device)
     start = time.perf_counter()
     h = fit(model, (x, y), (xt, yt), epochs=10, lr=LR, batch_size=BATCH, device=device,
-            progress=False, bf16=args.bf16, channels_last=args.channels_last,
+            progress=False, amp=args.amp, channels_last=args.channels_last,
             compile=args.compile)
     sync(device)
     total = time.perf_counter() - start
@@ -107,7 +107,7 @@ def convnet_10_epochs(device, args) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--device", default=None)
-    p.add_argument("--bf16", action="store_true")
+    p.add_argument("--amp", action="store_true", help="mixed precision suited to the GPU")
     p.add_argument("--channels-last", action="store_true")
     p.add_argument("--compile", action="store_true")
     p.add_argument("--repeats", type=int, default=1, help="best of N epochs per variant")

@@ -8,18 +8,22 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.data` — MNIST, Fashion-MNIST and CIFAR-10 as whole tensors;
 - :mod:`dlbook_code.models` — the book's architectures, from softmax regression to ResNet;
 - :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
+- :mod:`dlbook_code.lessons` — :func:`expect`, the lesson checks that fail the build when a
+  run stops showing what its page says;
 - :mod:`dlbook_code.plots` — figures the chapters share;
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
 from .data import DataError, batches, class_names, data_root, load_dataset, load_tensors, resize
+from .lessons import LessonNotShown, expect
 from .notebook import Book, glue, setup
 from .profile import Sizes, pick_device, profile_name, seed_everything, sizes
-from .train import History, accuracy, evaluate, fit, per_sample_losses
+from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_sample_losses
 
 __all__ = [
-    "Book", "DataError", "History", "Sizes", "accuracy", "batches", "class_names", "glue",
-    "data_root", "evaluate", "fit", "load_dataset", "load_tensors", "per_sample_losses",
+    "Book", "DataError", "History", "LessonNotShown", "Sizes", "accuracy", "amp_dtype",
+    "batches", "class_names", "data_root", "eval_mode", "evaluate", "expect", "fit", "glue",
+    "load_dataset", "load_tensors", "per_sample_losses",
     "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes",
 ]
 __version__ = "0.1.0"

@@ -11,6 +11,7 @@ Losses and correct counts accumulate *on the device* and are read once per epoch
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .data import resize
 from .profile import pick_device
 
 Tensors = tuple[torch.Tensor, torch.Tensor]
@@ -102,10 +104,44 @@ class _Text:
         return self.text
 
 
-def _autocast(device: torch.device, bf16: bool):
-    if bf16 and device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+def amp_dtype(device: torch.device) -> torch.dtype | None:
+    """The autocast dtype that suits ``device``, or ``None`` for full float32.
+
+    bfloat16 on GPUs that compute it natively (compute capability 8.0 and later: A100, H100,
+    RTX 30xx/40xx); float16, with a gradient scaler, on older GPUs (T4, V100), where bfloat16
+    falls back to slow paths; nothing on the CPU or Apple's MPS.
+    """
+    if device.type != "cuda":
+        return None
+    major, _ = torch.cuda.get_device_capability(device)
+    return torch.bfloat16 if major >= 8 else torch.float16
+
+
+def _autocast(device: torch.device, dtype: torch.dtype | None):
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=dtype)
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module):
+    """Put ``model`` in eval mode for the block and restore its mode after, even on error."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+def _prepare(xb: torch.Tensor, image_size: int | None, channels_last: bool) -> torch.Tensor:
+    """A batch as the model sees it: enlarged to ``image_size`` here, on the device, one
+    batch at a time, so memory grows with the batch and not with the data set."""
+    if image_size is not None and xb.dim() == 4 and xb.shape[-1] != image_size:
+        xb = resize(xb, image_size)
+    if channels_last and xb.dim() == 4:
+        xb = xb.contiguous(memory_format=torch.channels_last)
+    return xb
 
 
 def _check_data(name: str, data: Tensors) -> Tensors:
@@ -120,50 +156,53 @@ def _check_data(name: str, data: Tensors) -> Tensors:
 @torch.no_grad()
 def evaluate(model: nn.Module, data: Tensors, batch_size: int = 1000,
              loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
-             bf16: bool = False, channels_last: bool = False) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` on ``data = (x, y)``, in eval mode."""
+             amp: bool = False, channels_last: bool = False,
+             image_size: int | None = None) -> tuple[float, float]:
+    """Mean loss and accuracy of ``model`` on ``data = (x, y)``, in eval mode.
+
+    ``image_size`` enlarges each batch on the device (see :func:`fit`); ``amp`` uses the
+    device's mixed precision (:func:`amp_dtype`)."""
     x, y = _check_data("data", data)
     device = device or next(model.parameters()).device
-    was_training = model.training
-    model.eval()
+    dtype = amp_dtype(device) if amp else None
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.int64)
-    for xb, yb in zip(x.split(batch_size), y.split(batch_size)):
-        xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
-        if channels_last and xb.dim() == 4:
-            xb = xb.contiguous(memory_format=torch.channels_last)
-        with _autocast(device, bf16):
-            out = model(xb)
-        loss_sum += loss_fn(out.float(), yb, reduction="sum")
-        correct += (out.argmax(1) == yb).sum()
-    model.train(was_training)
+    with eval_mode(model):
+        for xb, yb in zip(x.split(batch_size), y.split(batch_size)):
+            xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+            xb = _prepare(xb, image_size, channels_last and device.type == "cuda")
+            with _autocast(device, dtype):
+                out = model(xb)
+            loss_sum += loss_fn(out.float(), yb, reduction="sum")
+            correct += (out.argmax(1) == yb).sum()
     n = x.shape[0]
     return loss_sum.item() / n, correct.item() / n
 
 
-def accuracy(model: nn.Module, data: Tensors, batch_size: int = 1000) -> float:
+def accuracy(model: nn.Module, data: Tensors, batch_size: int = 1000,
+             image_size: int | None = None) -> float:
     """Fraction of ``data = (x, y)`` that ``model`` classifies correctly."""
-    return evaluate(model, data, batch_size)[1]
+    return evaluate(model, data, batch_size, image_size=image_size)[1]
 
 
 @torch.no_grad()
-def per_sample_losses(model: nn.Module, data: Tensors, batch_size: int = 1000) -> torch.Tensor:
+def per_sample_losses(model: nn.Module, data: Tensors, batch_size: int = 1000,
+                      image_size: int | None = None) -> torch.Tensor:
     """The cross-entropy of every sample, ``(N,)`` on the CPU (for loss histograms)."""
     x, y = _check_data("data", data)
     device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    out = [F.cross_entropy(model(xb.to(device)).float(), yb.to(device), reduction="none")
-           for xb, yb in zip(x.split(batch_size), y.split(batch_size))]
-    model.train(was_training)
+    with eval_mode(model):
+        out = [F.cross_entropy(model(_prepare(xb.to(device), image_size, False)).float(),
+                               yb.to(device), reduction="none")
+               for xb, yb in zip(x.split(batch_size), y.split(batch_size))]
     return torch.cat(out).cpu()
 
 
 def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs: int,
         lr: float = 0.1, batch_size: int = 100, optimizer: torch.optim.Optimizer | None = None,
         scheduler=None, loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
-        shuffle: bool = True, bf16: bool = False, channels_last: bool = False,
-        compile: bool = False, progress: bool = True,
+        shuffle: bool = True, amp: bool = False, channels_last: bool = False,
+        compile: bool = False, image_size: int | None = None, progress: bool = True,
         on_epoch_end: Callable[[int, nn.Module], None] | None = None) -> History:
     """Train ``model`` on ``train = (x, y)`` for ``epochs`` epochs and return a :class:`History`.
 
@@ -176,9 +215,16 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
         Defaults to plain ``SGD(lr=lr)``, the course's choice.
     scheduler
         Any ``torch.optim.lr_scheduler`` built on ``optimizer``; stepped once per epoch.
-    bf16, channels_last, compile
-        GPU speed-ups: bfloat16 autocast, NHWC memory layout, ``torch.compile``. They are
-        ignored on the CPU where they do not help.
+    amp
+        Mixed precision suited to the device (:func:`amp_dtype`): bfloat16 autocast on GPUs
+        of compute capability 8.0 and later, float16 autocast with a gradient scaler on
+        older ones (T4, V100), nothing on the CPU or MPS.
+    channels_last, compile
+        GPU speed-ups: NHWC memory layout, ``torch.compile``; ignored on the CPU.
+    image_size
+        Enlarge every batch to ``image_size × image_size`` on the device as it is used (in
+        training and evaluation): the data stay at their native resolution, so memory grows
+        with the batch, not with the data set.
     on_epoch_end
         Called as ``on_epoch_end(epoch, model)`` after each epoch (e.g. to record per-sample
         losses).
@@ -190,8 +236,9 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
     if channels_last and on_gpu:
         model.to(memory_format=torch.channels_last)
     x, y = x.to(device), y.to(device)
-    if channels_last and on_gpu and x.dim() == 4:
-        x = x.contiguous(memory_format=torch.channels_last)
+    dtype = amp_dtype(device) if amp else None
+    # float16 needs its gradients scaled so that small ones do not underflow to zero.
+    scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
     if test is not None:
         test = tuple(t.to(device) for t in _check_data("test", test))
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
@@ -199,6 +246,7 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
     bar = _Progress(progress)
     history = History()
     n = x.shape[0]
+    diverged = False
 
     for epoch in range(1, epochs + 1):
         model.train()
@@ -212,12 +260,14 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
             else:
                 idx = order[i:i + batch_size]
                 xb, yb = x[idx], y[idx]
-            with _autocast(device, bf16 and on_gpu):
+            xb = _prepare(xb, image_size, channels_last and on_gpu)
+            with _autocast(device, dtype):
                 out = step_model(xb)
                 loss = loss_fn(out.float(), yb)
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
             # Accumulate on the device: no .item() here.
             loss_sum += loss.detach() * yb.shape[0]
             correct += (out.detach().argmax(1) == yb).sum()
@@ -226,11 +276,15 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
             scheduler.step()
         train_loss, train_acc = loss_sum.item() / n, correct.item() / n  # one sync per epoch
         seconds = time.perf_counter() - start
+        if not math.isfinite(train_loss) and not diverged:
+            diverged = True
+            print(f"Epoch {epoch}: the training loss became {train_loss} (the run diverged); "
+                  f"a smaller learning rate usually fixes this.", flush=True)
         test_loss = test_acc = None
         if test is not None:
             test_loss, test_acc = evaluate(model, test, device=device, loss_fn=loss_fn,
-                                           bf16=bf16 and on_gpu,
-                                           channels_last=channels_last and on_gpu)
+                                           amp=amp, channels_last=channels_last,
+                                           image_size=image_size)
         history.records.append(dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
                                     test_loss=test_loss, test_acc=test_acc, lr=lr_now,
                                     seconds=seconds, samples_per_s=n / seconds))
