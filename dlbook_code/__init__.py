@@ -7,6 +7,8 @@ Modules by concern, each readable top to bottom:
   :func:`glue`, which puts numbers from the run into the prose;
 - :mod:`dlbook_code.data` — MNIST, Fashion-MNIST and CIFAR-10 as whole tensors;
 - :mod:`dlbook_code.models` — the book's architectures, from softmax regression to ResNet;
+- :mod:`dlbook_code.inspect` — parameter counts, :func:`summary`, MACs, output sizes, the
+  smallest input a network accepts, and where a tensor's coefficients sit in memory;
 - :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
 - :mod:`dlbook_code.lessons` — :func:`expect`, the lesson checks that fail the build when a
   run stops showing what its page says;
@@ -15,6 +17,7 @@ Modules by concern, each readable top to bottom:
 """
 
 from .data import DataError, batches, class_names, data_root, load_dataset, load_tensors, resize
+from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
 from .notebook import Book, glue, setup
 from .profile import Sizes, pick_device, profile_name, seed_everything, sizes
@@ -22,8 +25,8 @@ from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_s
 
 __all__ = [
     "Book", "DataError", "History", "LessonNotShown", "Sizes", "accuracy", "amp_dtype",
-    "batches", "class_names", "data_root", "eval_mode", "evaluate", "expect", "fit", "glue",
-    "load_dataset", "load_tensors", "per_sample_losses",
-    "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes",
+    "batches", "class_names", "count_macs", "data_root", "eval_mode", "evaluate", "expect",
+    "fit", "glue", "load_dataset", "load_tensors", "num_params", "per_sample_losses",
+    "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes", "summary",
 ]
 __version__ = "0.1.0"

@@ -117,34 +117,38 @@ class AlexNet(nn.Module):
     inputs as the course uses it on Fashion-MNIST resized to 224×224.
 
     Five convolutions (11×11 stride 4, 5×5, three 3×3) with ReLU and 3×3/2 max-pooling,
-    then two dropout-regularised 4096-wide layers. An adaptive average pool before the
-    classifier brings any input of at least 65×65 to 5×5 maps, so the same network (same
-    parameter count) runs on the quick profile's smaller images.
+    then two dropout-regularised ``hidden``-wide layers. An adaptive average pool before the
+    classifier brings any input of at least 65×65 to 5×5 maps. ``width_div`` divides every
+    convolution's width (the quick profile trains a thinner network). Shapes below are for
+    a 224×224 input at full width.
     """
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, hidden: int = 4096,
-                 dropout: float = 0.5):
+                 dropout: float = 0.5, width_div: int = 1):
         super().__init__()
+        c1, c2, c3, c4, c5 = (c // width_div for c in (96, 256, 384, 384, 256))
         self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 96, kernel_size=11, stride=4, padding=1), nn.ReLU(),
+            nn.Conv2d(in_channels, c1, kernel_size=11, stride=4, padding=1), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2),
-            nn.Conv2d(96, 256, kernel_size=5, padding=2), nn.ReLU(),
+            nn.Conv2d(c1, c2, kernel_size=5, padding=2), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2),
-            nn.Conv2d(256, 384, kernel_size=3, padding=1), nn.ReLU(),
-            nn.Conv2d(384, 384, kernel_size=3, padding=1), nn.ReLU(),
-            nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(c2, c3, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(c3, c4, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(c4, c5, kernel_size=3, padding=1), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2),
         )
         self.avgpool = nn.AdaptiveAvgPool2d((5, 5))
         self.classifier = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(256 * 5 * 5, hidden), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(c5 * 5 * 5, hidden), nn.ReLU(), nn.Dropout(dropout),
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
             nn.Linear(hidden, num_classes),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.avgpool(self.features(x)))
+        x = self.features(x)  # (N, 256, 5, 5)
+        x = self.avgpool(x)  # (N, 256, 5, 5): any input of at least 65×65 gives 5×5
+        return self.classifier(x)  # (N, num_classes)
 
 
 def vgg_block(num_convs: int, in_channels: int, out_channels: int) -> nn.Sequential:
@@ -157,7 +161,7 @@ def vgg_block(num_convs: int, in_channels: int, out_channels: int) -> nn.Sequent
     return nn.Sequential(*layers)
 
 
-VGG11 = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))
+VGG11 = ((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))  # (num_convs, out_channels)
 
 
 class VGG(nn.Module):
@@ -165,7 +169,8 @@ class VGG(nn.Module):
 
     ``arch`` lists ``(num_convs, out_channels)`` per block (default VGG-11); ``width_div``
     divides every width (the quick profile trains a thinner network). The classifier sees
-    7×7 maps (adaptive pooling), as in torchvision.
+    7×7 maps (adaptive pooling), as in torchvision. Shapes below are for a 224×224 input at
+    full width.
     """
 
     def __init__(self, arch: Sequence[tuple[int, int]] = VGG11, in_channels: int = 1,
@@ -187,7 +192,9 @@ class VGG(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.avgpool(self.features(x)))
+        x = self.features(x)  # (N, 512, 7, 7): five blocks halve 224 five times
+        x = self.avgpool(x)  # (N, 512, 7, 7): smaller inputs are brought to 7×7
+        return self.classifier(x)  # (N, num_classes)
 
 
 def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int,
@@ -202,88 +209,119 @@ def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int
 
 class NiN(nn.Module):
     """Network in Network (Lin, Chen and Yan, 2014): NiN blocks and global average pooling
-    instead of fully connected layers."""
+    instead of fully connected layers.
 
-    def __init__(self, in_channels: int = 1, num_classes: int = 10, dropout: float = 0.5):
+    ``width_div`` divides the width of the first three blocks (the quick profile trains a
+    thinner network); the last block has one channel per class. Shapes in the comments are
+    for a 224×224 input at full width.
+    """
+
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, dropout: float = 0.5,
+                 width_div: int = 1):
         super().__init__()
+        c1, c2, c3 = (c // width_div for c in (96, 256, 384))
         self.net = nn.Sequential(
-            nin_block(in_channels, 96, kernel_size=11, stride=4, padding=0),
-            nn.MaxPool2d(3, stride=2),
-            nin_block(96, 256, kernel_size=5, stride=1, padding=2),
-            nn.MaxPool2d(3, stride=2),
-            nin_block(256, 384, kernel_size=3, stride=1, padding=1),
-            nn.MaxPool2d(3, stride=2),
+            nin_block(in_channels, c1, kernel_size=11, stride=4, padding=0),  # (N, 96, 54, 54)
+            nn.MaxPool2d(3, stride=2),  # (N, 96, 26, 26)
+            nin_block(c1, c2, kernel_size=5, stride=1, padding=2),  # (N, 256, 26, 26)
+            nn.MaxPool2d(3, stride=2),  # (N, 256, 12, 12)
+            nin_block(c2, c3, kernel_size=3, stride=1, padding=1),  # (N, 384, 12, 12)
+            nn.MaxPool2d(3, stride=2),  # (N, 384, 5, 5)
             nn.Dropout(dropout),
-            nin_block(384, num_classes, kernel_size=3, stride=1, padding=1),
-            nn.AdaptiveAvgPool2d((1, 1)),
-            nn.Flatten(),
+            nin_block(c3, num_classes, kernel_size=3, stride=1, padding=1),  # (N, 10, 5, 5)
+            nn.AdaptiveAvgPool2d((1, 1)),  # (N, 10, 1, 1)
+            nn.Flatten(),  # (N, 10)
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
+        return self.net(x)  # (N, num_classes)
 
 
 class Inception(nn.Module):
     """The Inception block (Szegedy et al., 2015): four parallel paths concatenated on the
     channel axis — 1×1; 1×1 then 3×3; 1×1 then 5×5; 3×3 max-pool then 1×1.
 
-    ``c1`` is path 1's width, ``c2``/``c3`` pairs ``(reduce, out)`` for paths 2 and 3,
-    ``c4`` path 4's width. Output channels: ``c1 + c2[1] + c3[1] + c4``.
+    Arguments are named as in torchvision: ``ch1x1`` is path 1's width, ``ch3x3red`` and
+    ``ch5x5red`` the 1×1 reductions before the 3×3 and 5×5 convolutions of widths ``ch3x3``
+    and ``ch5x5``, ``pool_proj`` the 1×1 projection after the pooling. Output channels:
+    ``ch1x1 + ch3x3 + ch5x5 + pool_proj``, at the input's height and width.
     """
 
-    def __init__(self, in_channels: int, c1: int, c2: tuple[int, int], c3: tuple[int, int],
-                 c4: int):
+    def __init__(self, in_channels: int, ch1x1: int, ch3x3red: int, ch3x3: int,
+                 ch5x5red: int, ch5x5: int, pool_proj: int):
         super().__init__()
-        self.p1 = nn.Sequential(nn.Conv2d(in_channels, c1, kernel_size=1), nn.ReLU())
-        self.p2 = nn.Sequential(nn.Conv2d(in_channels, c2[0], kernel_size=1), nn.ReLU(),
-                                nn.Conv2d(c2[0], c2[1], kernel_size=3, padding=1), nn.ReLU())
-        self.p3 = nn.Sequential(nn.Conv2d(in_channels, c3[0], kernel_size=1), nn.ReLU(),
-                                nn.Conv2d(c3[0], c3[1], kernel_size=5, padding=2), nn.ReLU())
+        self.p1 = nn.Sequential(nn.Conv2d(in_channels, ch1x1, kernel_size=1), nn.ReLU())
+        self.p2 = nn.Sequential(nn.Conv2d(in_channels, ch3x3red, kernel_size=1), nn.ReLU(),
+                                nn.Conv2d(ch3x3red, ch3x3, kernel_size=3, padding=1), nn.ReLU())
+        self.p3 = nn.Sequential(nn.Conv2d(in_channels, ch5x5red, kernel_size=1), nn.ReLU(),
+                                nn.Conv2d(ch5x5red, ch5x5, kernel_size=5, padding=2), nn.ReLU())
         self.p4 = nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1),
-                                nn.Conv2d(in_channels, c4, kernel_size=1), nn.ReLU())
+                                nn.Conv2d(in_channels, pool_proj, kernel_size=1), nn.ReLU())
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.p1(x), self.p2(x), self.p3(x), self.p4(x)], dim=1)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, in_channels, H, W)
+        paths = [self.p1(x), self.p2(x), self.p3(x), self.p4(x)]  # each (N, ch_i, H, W)
+        return torch.cat(paths, dim=1)  # (N, ch1x1 + ch3x3 + ch5x5 + pool_proj, H, W)
+
+
+# The nine Inception blocks of GoogLeNet, by stage, with the paper's widths
+# (ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj).
+GOOGLENET_INCEPTIONS = (
+    ((64, 96, 128, 16, 32, 32), (128, 128, 192, 32, 96, 64)),  # stage 3
+    ((192, 96, 208, 16, 48, 64), (160, 112, 224, 24, 64, 64), (128, 128, 256, 24, 64, 64),
+     (112, 144, 288, 32, 64, 64), (256, 160, 320, 32, 128, 128)),  # stage 4
+    ((256, 160, 320, 32, 128, 128), (384, 192, 384, 48, 128, 128)),  # stage 5
+)
 
 
 class GoogLeNet(nn.Module):
-    """GoogLeNet (Szegedy et al., 2015): a stem, nine Inception blocks in three stages, and
-    global average pooling; the auxiliary classifiers of the paper are left out.
+    """GoogLeNet (Szegedy et al., 2015) without the paper's auxiliary classifiers.
 
-    Five stages ``b1``…``b5``, each halving the resolution (96×96 input → 3×3 before the
-    global pool).
+    Five stages ``b1``…``b5``, each but the last halving the resolution: two convolutional
+    stages (the stem), then three stages holding the nine Inception blocks of
+    :data:`GOOGLENET_INCEPTIONS`, and global average pooling before one linear layer.
+    ``width_div`` divides every width (the quick profile trains a thinner network). Shapes
+    in the comments are for a 96×96 input at full width.
     """
 
-    def __init__(self, in_channels: int = 1, num_classes: int = 10):
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, width_div: int = 1):
         super().__init__()
-        self.b1 = nn.Sequential(nn.Conv2d(in_channels, 64, kernel_size=7, stride=2, padding=3),
-                                nn.ReLU(), nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        self.b2 = nn.Sequential(nn.Conv2d(64, 64, kernel_size=1), nn.ReLU(),
-                                nn.Conv2d(64, 192, kernel_size=3, padding=1), nn.ReLU(),
-                                nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        self.b3 = nn.Sequential(Inception(192, 64, (96, 128), (16, 32), 32),
-                                Inception(256, 128, (128, 192), (32, 96), 64),
-                                nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        self.b4 = nn.Sequential(Inception(480, 192, (96, 208), (16, 48), 64),
-                                Inception(512, 160, (112, 224), (24, 64), 64),
-                                Inception(512, 128, (128, 256), (24, 64), 64),
-                                Inception(512, 112, (144, 288), (32, 64), 64),
-                                Inception(528, 256, (160, 320), (32, 128), 128),
-                                nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        self.b5 = nn.Sequential(Inception(832, 256, (160, 320), (32, 128), 128),
-                                Inception(832, 384, (192, 384), (48, 128), 128),
-                                nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
-        self.fc = nn.Linear(1024, num_classes)
+        w = width_div
+        self.b1 = nn.Sequential(
+            nn.Conv2d(in_channels, 64 // w, kernel_size=7, stride=2, padding=3), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
+        self.b2 = nn.Sequential(
+            nn.Conv2d(64 // w, 64 // w, kernel_size=1), nn.ReLU(),
+            nn.Conv2d(64 // w, 192 // w, kernel_size=3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
+        c = 192 // w
+        stages = []
+        for i, table in enumerate(GOOGLENET_INCEPTIONS):
+            blocks: list[nn.Module] = []
+            for widths in table:
+                ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj = (v // w for v in widths)
+                blocks.append(Inception(c, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5,
+                                        pool_proj))
+                c = ch1x1 + ch3x3 + ch5x5 + pool_proj
+            last = i == len(GOOGLENET_INCEPTIONS) - 1
+            blocks += ([nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten()] if last else
+                       [nn.MaxPool2d(kernel_size=3, stride=2, padding=1)])
+            stages.append(nn.Sequential(*blocks))
+        self.b3, self.b4, self.b5 = stages
+        self.fc = nn.Linear(c, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for stage in (self.b1, self.b2, self.b3, self.b4, self.b5):
-            x = stage(x)
-        return self.fc(x)
+        x = self.b1(x)  # (N, 64, 24, 24)
+        x = self.b2(x)  # (N, 192, 12, 12)
+        x = self.b3(x)  # (N, 480, 6, 6)
+        x = self.b4(x)  # (N, 832, 3, 3)
+        x = self.b5(x)  # (N, 1024): global average pool
+        return self.fc(x)  # (N, num_classes)
 
 
 class Residual(nn.Module):
     """The residual block (He et al., 2016): two 3×3 convolutions with batch normalisation,
-    added to the input — through a 1×1 convolution when the shape changes."""
+    added to the input — through a 1×1 convolution when the shape changes — then a ReLU:
+    ``y = relu(x + f(x))``."""
 
     def __init__(self, in_channels: int, out_channels: int, stride: int = 1):
         super().__init__()
@@ -298,123 +336,57 @@ class Residual(nn.Module):
                 nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
                 nn.BatchNorm2d(out_channels))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return F.relu(y + self.shortcut(x))
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, C_in, H, W)
+        y = F.relu(self.bn1(self.conv1(x)))  # (N, C_out, H/stride, W/stride)
+        y = self.bn2(self.conv2(y))  # (N, C_out, H/stride, W/stride)
+        return F.relu(y + self.shortcut(x))  # same shape: the shortcut matches it
 
 
-class ResNet18(nn.Module):
-    """ResNet-18 (He, Zhang, Ren and Sun, 2016): a 7×7 stem, four stages of two residual
-    blocks (64, 128, 256, 512 channels), global average pooling and one linear layer.
+RESNET18 = ((64, 2), (128, 2), (256, 2), (512, 2))  # (out_channels, num_blocks) per stage
 
-    ``small_input=True`` replaces the stem by a 3×3 convolution without pooling, the usual
-    choice for 28×28 or 32×32 images.
+
+class ResNet(nn.Module):
+    """ResNet (He, Zhang, Ren and Sun, 2016): a stem, stages of residual blocks given by
+    ``arch`` as ``(out_channels, num_blocks)`` (the first block of every stage but the first
+    halves the resolution), global average pooling and one linear layer.
+
+    ``small_input=True`` replaces the 7×7 stride-2 stem and its pooling by a 3×3 convolution,
+    the usual choice for 28×28 or 32×32 images. ``width_div`` divides every width.
     """
 
-    def __init__(self, in_channels: int = 1, num_classes: int = 10, small_input: bool = False):
+    def __init__(self, arch: Sequence[tuple[int, int]] = RESNET18, in_channels: int = 1,
+                 num_classes: int = 10, small_input: bool = False, width_div: int = 1):
         super().__init__()
+        c = arch[0][0] // width_div
         if small_input:
-            self.stem = nn.Sequential(nn.Conv2d(in_channels, 64, 3, padding=1, bias=False),
-                                      nn.BatchNorm2d(64), nn.ReLU())
+            self.stem = nn.Sequential(nn.Conv2d(in_channels, c, 3, padding=1, bias=False),
+                                      nn.BatchNorm2d(c), nn.ReLU())
         else:
-            self.stem = nn.Sequential(nn.Conv2d(in_channels, 64, 7, stride=2, padding=3,
+            self.stem = nn.Sequential(nn.Conv2d(in_channels, c, 7, stride=2, padding=3,
                                                 bias=False),
-                                      nn.BatchNorm2d(64), nn.ReLU(),
+                                      nn.BatchNorm2d(c), nn.ReLU(),
                                       nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        stages, c = [], 64
-        for i, out in enumerate((64, 128, 256, 512)):
-            stride = 1 if i == 0 else 2
-            stages.append(nn.Sequential(Residual(c, out, stride), Residual(out, out)))
+        stages = []
+        for i, (out, num_blocks) in enumerate(arch):
+            out //= width_div
+            blocks = [Residual(c, out, stride=1 if i == 0 else 2)]
+            blocks += [Residual(out, out) for _ in range(num_blocks - 1)]
+            stages.append(nn.Sequential(*blocks))
             c = out
         self.layers = nn.Sequential(*stages)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
-                                  nn.Linear(512, num_classes))
+                                  nn.Linear(c, num_classes))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.layers(self.stem(x)))
-
-
-# --- inspecting a model -----------------------------------------------------------------------
-
-def num_params(model: nn.Module, trainable_only: bool = True) -> int:
-    """The number of (trainable) parameters of ``model``."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # shapes for 96×96, full width
+        x = self.stem(x)  # (N, 64, 24, 24)
+        x = self.layers(x)  # (N, 512, 3, 3): stages at 24, 12, 6, 3 pixels
+        return self.head(x)  # (N, num_classes)
 
 
-def _leaf_like(module: nn.Module, depth: int, d: int) -> bool:
-    return d == depth or not any(True for _ in module.children())
+class ResNet18(ResNet):
+    """ResNet-18: four stages of two residual blocks, 64, 128, 256 and 512 channels
+    (:data:`RESNET18`)."""
 
-
-def summary(model: nn.Module, input_size: Sequence[int], depth: int = 1,
-            print_fn=print) -> list[tuple[str, tuple[int, ...], int]]:
-    """Walk a zero tensor of shape ``input_size`` (``(N, C, H, W)``) through ``model`` and
-    print each submodule's output shape and parameter count, down to ``depth`` levels.
-
-    Returns the rows ``(name, output_shape, params)``.
-    """
-    rows: list[tuple[str, tuple[int, ...], int]] = []
-    hooks = []
-
-    def visit(module: nn.Module, prefix: str, d: int) -> None:
-        for name, child in module.named_children():
-            full = f"{prefix}.{name}" if prefix else name
-            if _leaf_like(child, depth, d + 1):
-                label = f"{full} ({type(child).__name__})"
-                params = num_params(child, trainable_only=False)
-                hooks.append(child.register_forward_hook(
-                    lambda m, i, o, label=label, params=params:
-                    rows.append((label, tuple(o.shape), params))))
-            else:
-                visit(child, full, d + 1)
-
-    visit(model, "", 0)
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(*input_size, device=device))
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was_training)
-    width = max([len(r[0]) for r in rows] + [5])
-    print_fn(f"{'layer':<{width}}  {'output shape':<20} {'params':>12}")
-    for label, shape, params in rows:
-        print_fn(f"{label:<{width}}  {str(shape):<20} {params:>12,}")
-    print_fn(f"{'total':<{width}}  {'':<20} {num_params(model, False):>12,}")
-    return rows
-
-
-def count_macs(model: nn.Module, input_size: Sequence[int]) -> int:
-    """Multiply-accumulates of one forward pass per sample, counting convolutions and linear
-    layers (the bulk of the work; activations, pooling and norms are left out)."""
-    total = 0
-
-    def conv_hook(m: nn.Conv2d, inp, out):
-        nonlocal total
-        kh, kw = m.kernel_size
-        total += out[0].numel() * (m.in_channels // m.groups) * kh * kw
-
-    def linear_hook(m: nn.Linear, inp, out):
-        nonlocal total
-        total += out[0].numel() * m.in_features
-
-    hooks = []
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            hooks.append(m.register_forward_hook(conv_hook))
-        elif isinstance(m, nn.Linear):
-            hooks.append(m.register_forward_hook(linear_hook))
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, *input_size[1:], device=device))
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was_training)
-    return total
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, small_input: bool = False,
+                 width_div: int = 1):
+        super().__init__(RESNET18, in_channels, num_classes, small_input, width_div)

@@ -4,10 +4,10 @@ import re
 
 import pytest
 import torch
-from torch import nn
 
 from dlbook_code.figures import architectures as fa
-from dlbook_code.models import AlexNet, GoogLeNet, LeNet5, NiN, summary
+from dlbook_code.inspect import summary
+from dlbook_code.models import AlexNet, LeNet5
 
 
 def texts(fig) -> list[str]:
@@ -58,25 +58,6 @@ def test_charts_return_figures():
     assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
     assert fig.axes[1].get_xscale() == "linear"
     assert len(fa.plot_loss_curves({"x": [3, 2, 1]}).axes[0].lines) == 1
-
-
-def test_smallest_input():
-    # one 3×3 convolution without padding, then a 2×2 pooling: needs 3 + 1 = 4 pixels
-    net = nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2))
-    assert fa.smallest_input(net) == 4
-    assert fa.smallest_input(nn.Conv2d(3, 1, 5), in_channels=3) == 5
-    assert fa.smallest_input(AlexNet(hidden=8)) == 65
-    assert fa.smallest_input(NiN()) == 67
-    with pytest.raises(ValueError):
-        fa.smallest_input(nn.Conv2d(1, 1, 9), max_size=8)
-
-
-def test_stage_sizes_and_googlenet_minimum():
-    net = GoogLeNet()
-    assert fa.smallest_input(net, max_size=64) == 1  # padded everywhere: any size runs
-    shapes = fa.stage_sizes([net.b1, net.b2, net.b3, net.b4], (1, 1, 96, 96))
-    assert shapes == [(64, 24, 24), (192, 12, 12), (480, 6, 6), (832, 3, 3)]
-    assert net.training  # stage_sizes restores the mode
 
 
 def test_device_name():

@@ -12,22 +12,9 @@ from dlbook_code.figures.tensors import (
     draw_image_file,
     draw_strides,
     draw_tensors,
-    float32_fields,
-    storage_indices,
     storage_of,
     view_mask,
 )
-
-
-def test_storage_indices_follow_offset_and_strides():
-    store = torch.arange(20.0)
-    x = torch.as_strided(store, (3, 2), (4, 1), 5)
-    idx = storage_indices(x)
-    assert idx.tolist() == [[5, 6], [9, 10], [13, 14]]
-    assert torch.equal(store[idx], x)
-    t = torch.arange(6).view(2, 3).t()
-    assert storage_indices(t).tolist() == [[0, 3], [1, 4], [2, 5]]
-    assert storage_indices(torch.ones(4, 1).expand(4, 5)).unique().tolist() == [0, 1, 2, 3]
 
 
 def test_view_mask_marks_what_a_view_reads():
@@ -42,12 +29,6 @@ def test_storage_of_sees_the_whole_storage():
     big = torch.arange(10.0)
     s = storage_of(big[3:5])
     assert s.numel() == 10 and torch.equal(s, big)
-
-
-@pytest.mark.parametrize("value,fields", [(0.15625, (0, 124, 1 << 21)), (1.0, (0, 127, 0)),
-                                          (-6.5, (1, 129, 0b101 << 20))])
-def test_float32_fields(value, fields):
-    assert float32_fields(value) == fields
 
 
 def test_drawings_return_one_figure(tmp_path):

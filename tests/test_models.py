@@ -5,8 +5,10 @@ import pytest
 import torch
 from torch import nn
 
+from dlbook_code.inspect import num_params
 from dlbook_code.models import (
     MLP,
+    RESNET18,
     VGG,
     AlexNet,
     CourseConvNet,
@@ -15,12 +17,10 @@ from dlbook_code.models import (
     LeNet5,
     NiN,
     Residual,
+    ResNet,
     ResNet18,
     SoftmaxRegression,
-    count_macs,
     nin_block,
-    num_params,
-    summary,
     vgg_block,
 )
 
@@ -104,21 +104,23 @@ def test_nin():
     assert NiN().eval()(torch.zeros(2, 1, 67, 67)).shape == (2, 10)
 
 
-def inception_params(cin, c1, c2, c3, c4):
-    return (conv(cin, c1, 1) + conv(cin, c2[0], 1) + conv(c2[0], c2[1], 3)
-            + conv(cin, c3[0], 1) + conv(c3[0], c3[1], 5) + conv(cin, c4, 1))
+def inception_params(cin, ch1x1, ch3x3red, ch3x3, ch5x5red, ch5x5, pool_proj):
+    return (conv(cin, ch1x1, 1) + conv(cin, ch3x3red, 1) + conv(ch3x3red, ch3x3, 3)
+            + conv(cin, ch5x5red, 1) + conv(ch5x5red, ch5x5, 5) + conv(cin, pool_proj, 1))
 
 
 def test_inception_and_googlenet():
-    block = Inception(192, 64, (96, 128), (16, 32), 32)
+    block = Inception(192, ch1x1=64, ch3x3red=96, ch3x3=128, ch5x5red=16, ch5x5=32,
+                      pool_proj=32)
     # 12,352 + 18,528 + 110,720 + 3,088 + 12,832 + 6,176 = 163,696
-    assert num_params(block) == inception_params(192, 64, (96, 128), (16, 32), 32) == 163696
+    assert num_params(block) == inception_params(192, 64, 96, 128, 16, 32, 32) == 163696
     assert block(torch.zeros(1, 192, 12, 12)).shape == (1, 64 + 128 + 32 + 32, 12, 12)
-    blocks = [(192, 64, (96, 128), (16, 32), 32), (256, 128, (128, 192), (32, 96), 64),
-              (480, 192, (96, 208), (16, 48), 64), (512, 160, (112, 224), (24, 64), 64),
-              (512, 128, (128, 256), (24, 64), 64), (512, 112, (144, 288), (32, 64), 64),
-              (528, 256, (160, 320), (32, 128), 128), (832, 256, (160, 320), (32, 128), 128),
-              (832, 384, (192, 384), (48, 128), 128)]
+    # the paper's nine blocks (Szegedy et al., 2015, table 1), with their input widths
+    blocks = [(192, 64, 96, 128, 16, 32, 32), (256, 128, 128, 192, 32, 96, 64),
+              (480, 192, 96, 208, 16, 48, 64), (512, 160, 112, 224, 24, 64, 64),
+              (512, 128, 128, 256, 24, 64, 64), (512, 112, 144, 288, 32, 64, 64),
+              (528, 256, 160, 320, 32, 128, 128), (832, 256, 160, 320, 32, 128, 128),
+              (832, 384, 192, 384, 48, 128, 128)]
     expected = (conv(1, 64, 7) + conv(64, 64, 1) + conv(64, 192, 3)
                 + sum(inception_params(*b) for b in blocks) + dense(1024, 10))
     assert num_params(meta(GoogLeNet)) == expected == 5977530
@@ -141,53 +143,23 @@ def test_residual_and_resnet18():
     assert num_params(meta(lambda: ResNet18(small_input=True))) == 11175370 - 3136 + 576
 
 
-def test_num_params_trainable_only():
-    model = nn.Linear(3, 2)
-    model.bias.requires_grad_(False)
-    assert num_params(model) == 6 and num_params(model, trainable_only=False) == 8
+@pytest.mark.parametrize("make, size", [
+    (lambda w: AlexNet(width_div=w), 67), (lambda w: VGG(width_div=w), 32),
+    (lambda w: NiN(width_div=w), 67), (lambda w: GoogLeNet(width_div=w), 32),
+    (lambda w: ResNet18(width_div=w), 32)])
+def test_width_div_thins_the_convolutions(make, size):
+    """Dividing every width by 4 divides a convolution's weights by about 16: the thin
+    network is much smaller, and still maps images to ten logits."""
+    full, thin = make(1), make(4)
+    conv_params = [sum(num_params(m) for m in net.modules() if isinstance(m, nn.Conv2d))
+                   for net in (full, thin)]
+    assert conv_params[1] < conv_params[0] / 8
+    assert thin(torch.zeros(2, 1, size, size)).shape == (2, 10)
 
 
-class Tiny(nn.Module):
-    """conv 1→2 (3×3) on 5×5 -> 2×3×3 -> flatten 18 -> linear 18→4."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 3)
-        self.flat = nn.Flatten()
-        self.fc = nn.Linear(18, 4)
-
-    def forward(self, x):
-        return self.fc(self.flat(self.conv(x)))
-
-
-def test_count_macs_by_hand():
-    # conv: 2·3·3 outputs, each 1·3·3 = 9 multiply-adds -> 162; linear: 4·18 = 72; total 234
-    assert count_macs(Tiny(), (1, 1, 5, 5)) == 234
-    # the batch size does not matter: MACs are per sample
-    assert count_macs(Tiny(), (7, 1, 5, 5)) == 234
-    # grouped convolution: each output sees in_channels / groups channels
-    g = nn.Conv2d(4, 4, 3, padding=1, groups=2)
-    assert count_macs(g, (1, 4, 6, 6)) == 4 * 6 * 6 * 2 * 9
-    # LeNet-5: 6·28²·25 + 16·10²·150 + 400·120 + 120·84 + 84·10 = 416,520
-    assert count_macs(LeNet5(), (1, 1, 28, 28)) == 416520
-
-
-def test_summary_rows_and_output():
-    lines = []
-    rows = summary(Tiny(), (1, 1, 5, 5), print_fn=lines.append)
-    assert rows == [("conv (Conv2d)", (1, 2, 3, 3), 20), ("flat (Flatten)", (1, 18), 0),
-                    ("fc (Linear)", (1, 4), 76)]
-    assert lines[0].split() == ["layer", "output", "shape", "params"]
-    assert lines[-1].split() == ["total", "96"]
-    assert len(lines) == 5
-
-
-def test_summary_depth_and_state():
-    model = LeNet5().train()
-    shallow = summary(model, (1, 1, 28, 28), depth=1, print_fn=lambda s: None)
-    assert [r[0] for r in shallow] == ["features (Sequential)", "classifier (Sequential)"]
-    deep = summary(model, (1, 1, 28, 28), depth=2, print_fn=lambda s: None)
-    shapes = [r[1] for r in deep]
-    assert (1, 6, 28, 28) in shapes and (1, 16, 5, 5) in shapes and shapes[-1] == (1, 10)
-    assert sum(r[2] for r in deep) == 61706
-    assert model.training  # summary restores the mode it found
+def test_resnet_stages_follow_the_table():
+    net = ResNet(((8, 1), (16, 3)), small_input=True)
+    assert [len(stage) for stage in net.layers] == [1, 3]
+    assert net.layers[1][0].conv1.stride == (2, 2)
+    assert net(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
+    assert num_params(meta(lambda: ResNet(RESNET18))) == num_params(meta(ResNet18))

@@ -5,10 +5,8 @@ blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are r
 the book; charts take numbers measured in the chapters. Every drawing function returns the
 matplotlib ``Figure``.
 
-Two helpers answer questions the chapters ask by computation rather than by hand:
-:func:`smallest_input` (the least image size a network accepts) and :func:`stage_sizes`
-(the spatial size after each stage), and :func:`device_name` names the machine a
-throughput was measured on.
+:func:`device_name` names the machine a throughput was measured on; the computations on
+models (smallest input, stage sizes) live in :mod:`dlbook_code.inspect`.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from torch import nn
 
 from ..plots import PALETTE
 
@@ -293,59 +290,6 @@ def plot_arch_bars(names: Sequence[str], columns: dict[str, Sequence[float]],
     axes.flat[0].set_yticks(ys, list(names))
     fig.tight_layout()
     return fig
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-def _runs(model: nn.Module, in_channels: int, size: int) -> bool:
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, in_channels, size, size))
-        return True
-    except RuntimeError:
-        return False
-
-
-def smallest_input(model: nn.Module, in_channels: int = 1, max_size: int = 512) -> int:
-    """The least ``s`` such that ``model`` accepts a ``(1, in_channels, s, s)`` input,
-    found by trying sizes (the forward pass raises when a map shrinks to nothing).
-
-    Assumes that every size above a working one also works, which holds for chains of
-    convolutions and poolings. Raises ``ValueError`` if not even ``max_size`` works.
-    """
-    was_training = model.training
-    model.eval()
-    try:
-        # double until a size works (cheap: small inputs first), then bisect
-        lo, hi = 0, 1  # invariant once found: lo fails (or is 0), hi works
-        while not _runs(model, in_channels, hi):
-            if hi >= max_size:
-                raise ValueError(f"the model rejects even {max_size}×{max_size} inputs")
-            lo, hi = hi, min(2 * hi, max_size)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if _runs(model, in_channels, mid):
-                hi = mid
-            else:
-                lo = mid
-        return hi
-    finally:
-        model.train(was_training)
-
-
-def stage_sizes(stages: Sequence[nn.Module], input_size: Sequence[int]) -> list[tuple[int, ...]]:
-    """Walk a zero tensor of shape ``input_size`` through ``stages`` in turn and return the
-    shape after each one (without the batch axis)."""
-    x = torch.zeros(*input_size)
-    shapes = []
-    with torch.no_grad():
-        for stage in stages:
-            was_training = stage.training
-            stage.eval()
-            x = stage(x)
-            stage.train(was_training)
-            shapes.append(tuple(x.shape[1:]))
-    return shapes
 
 
 def device_name(device: torch.device | str) -> str:

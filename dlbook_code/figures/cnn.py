@@ -4,7 +4,6 @@
   window and the output, with the sum written out for every output value;
 - :func:`plot_response` plots a 1d signal above its convolution with a kernel (the
   finite-difference and template-matching examples);
-- :func:`conv_output_size` is the output-size formula of a convolution or a pooling;
 - :func:`draw_padding_stride_dilation` draws the input cells that the first and second
   output values read, with zero padding, stride and dilation;
 - :func:`draw_receptive_fields` shows masks of input pixels (receptive fields) side by side;
@@ -27,6 +26,7 @@ import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from ..inspect import conv_output_size
 from ..plots import PALETTE
 
 HIGHLIGHT = "#F5C26B"   # cells a computation reads
@@ -102,13 +102,6 @@ def plot_response(x: torch.Tensor, u: torch.Tensor, titles: Sequence[str] = ("si
     a1.set_xlabel("index")
     fig.tight_layout()
     return fig
-
-
-def conv_output_size(size: int, kernel: int, padding: int = 0, stride: int = 1,
-                     dilation: int = 1) -> int:
-    """Output length of a convolution along one axis:
-    ``floor((size + 2 padding - dilation (kernel - 1) - 1) / stride) + 1``."""
-    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
 def _footprint(size: int, kernel: int, padding: int, stride: int, dilation: int,

@@ -3,9 +3,8 @@
 - :func:`draw_tensors` draws one or more tensors (0d to 3d) side by side as tables of
   numbers, with optional highlighted or faded cells and operators between them (the
   pictures of views, slicing, transposition, expansion and broadcasting);
-- :func:`storage_indices` gives, for every coefficient of a tensor, its index in the
-  storage (what the strides compute), and :func:`view_mask` the coefficients of a tensor that
-  a view of it reads;
+- :func:`view_mask` gives the coefficients of a tensor that a view of it reads (from
+  :func:`dlbook_code.inspect.storage_indices`, what the strides compute);
 - :func:`draw_strides` draws a tensor over its 1d storage, colouring each row of the tensor
   and the storage cells it reads, with the offset and strides marked;
 - :func:`draw_float32` draws the 32 bits of an IEEE-754 single-precision number.
@@ -16,13 +15,13 @@ the figures are opaque white, so they read the same in the light and dark themes
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from ..inspect import float32_fields, storage_indices
 from ..plots import PALETTE
 
 HIGHLIGHT = "#F5C26B"   # fill of highlighted cells (a light version of the palette's orange)
@@ -131,17 +130,6 @@ def draw_tensors(items: Sequence, between: Sequence[str] | None = None, ncols: i
     return fig
 
 
-def storage_indices(t: torch.Tensor) -> torch.Tensor:
-    """For every coefficient of ``t``, its index in ``t``'s storage:
-    ``offset + sum_k i_k * stride(k)``, as an int64 tensor of ``t``'s shape."""
-    idx = torch.tensor(t.storage_offset(), dtype=torch.int64)
-    for k, (n, s) in enumerate(zip(t.shape, t.stride())):
-        shape = [1] * t.dim()
-        shape[k] = n
-        idx = idx + (torch.arange(n) * s).view(shape)
-    return idx.expand(t.shape) if t.dim() else idx
-
-
 def view_mask(base: torch.Tensor, view: torch.Tensor) -> torch.Tensor:
     """The coefficients of ``base`` that ``view`` (a view of the same storage) reads."""
     if base.untyped_storage().data_ptr() != view.untyped_storage().data_ptr():
@@ -224,13 +212,6 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
-
-
-def float32_fields(value: float) -> tuple[int, int, int]:
-    """The sign bit, biased exponent (8 bits) and mantissa (23 bits) of ``value`` stored as
-    an IEEE-754 float32."""
-    bits = struct.unpack(">I", struct.pack(">f", value))[0]
-    return bits >> 31, (bits >> 23) & 0xFF, bits & 0x7FFFFF
 
 
 def draw_float32(value: float, cell: float = 0.27):
