@@ -1,6 +1,6 @@
 """Turn a MyST Markdown notebook into a plain notebook that Colab (or any Jupyter) shows well.
 
-Used by the ``dlbook_colab`` Sphinx extension at build time and by the tests. Plain Python:
+Used by the Sphinx extension :mod:`dlbook_build.colab` at build time and by the tests. Plain Python:
 no Sphinx needed, so the conversion can be tested on its own. What changes:
 
 - directives (``:::{admonition}``, ``{note}``, ``{exercise}``, ``{solution}``, ``{figure}``,

@@ -16,7 +16,7 @@ sidebar without the book's table of contents.
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .sources import ROOT
 
 
 def _bibfiles_from_root(app, config):

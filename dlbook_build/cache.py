@@ -1,0 +1,112 @@
+"""The execution cache of the current fingerprint, and what each executed notebook records.
+
+Before anything is read, the build points myst-nb at the cache folder of the current
+fingerprint (:func:`dlbook_build.sources.cache_path`: the package's sources, the lock, the
+profile, the device kind). The folder is part of the configuration, so a new fingerprint
+also makes Sphinx read every page again: each chapter is looked up in the new folder and
+executed when it is not there. Older folders of the same profile and device are deleted;
+those of other profiles stay, for switching back.
+
+After a notebook was executed in this build, its cache record gets the profile, device,
+fingerprint and versions of the run (keys in :mod:`dlbook_build.sources`), so that a later
+build that reuses it still reports them; ``python -m dlbook_build.ci execute`` stores the same.
+As each page is read, its run metadata and the lesson checks its outputs hold are kept in
+the Sphinx environment for the execution report (:mod:`dlbook_build.report`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from dlbook_code.lessons import LESSON_KEY
+
+from . import sources
+
+LOGGER = logging.getLogger(__name__)
+RUN = "dlbook_run"  # per-page environment data: the run metadata of its outputs
+LESSONS = "dlbook_lessons"  # per-page environment data: the lesson checks its run made
+
+
+def lesson_checks(notebook) -> list[dict]:
+    """Every lesson check recorded in an executed notebook, in order: ``dlbook_code.expect``
+    writes ``{lesson, value, op, threshold, held}`` into its output's metadata."""
+    return [dict(output["metadata"][LESSON_KEY])
+            for cell in notebook.get("cells", []) for output in cell.get("outputs", [])
+            if LESSON_KEY in (output.get("metadata") or {})]
+
+
+def run_metadata(env: dict) -> dict:
+    """What this process's kernels run with: profile, device, fingerprint, versions."""
+    return {sources.PROFILE: env["profile"], sources.DEVICE: env["device"],
+            sources.FINGERPRINT: sources.fingerprint(env["profile"], env["kind"]),
+            sources.VERSIONS: sources.versions()}
+
+
+def select_cache(app: Sphinx, config) -> None:
+    env = sources.environment()
+    base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / sources.CACHE_FOLDER)
+    path = sources.cache_path(base, env=env)
+    prefix = f"{env['profile']}-{env['kind']}-"
+    if base.is_dir():
+        for old in base.iterdir():
+            if old.is_dir() and old.name.startswith(prefix) and old != path:
+                shutil.rmtree(old)  # outputs of older sources: never valid again
+    config.nb_execution_cache_path = str(path)
+    app.dlbook_build_start = time.time()
+    app.dlbook_run = run_metadata(env)
+    LOGGER.info(f"[dlbook] execution cache for this fingerprint: {path}")
+
+
+def get_cache(app: Sphinx):
+    from jupyter_cache import get_cache as _get
+
+    return _get(app.env.mystnb_config.execution_cache_path)
+
+
+def page_record(app: Sphinx, docname: str):
+    """The cache record of a page's notebook as this build reads it, or None."""
+    env = app.env
+    try:
+        nb = sources.read_notebook(env.doc2path(docname), env.myst_config, env.mystnb_config)
+        return sources.cached_record(get_cache(app), nb) if nb is not None else None
+    except Exception:  # noqa: BLE001 -- no usable cache (execution off, unreadable source)
+        return None
+
+
+def record_run(app: Sphinx, doctree) -> None:
+    """Store the run metadata in the cache record of a notebook executed by this build, and
+    keep the metadata of every notebook page's outputs in the environment for the report."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    env = app.env
+    docname = env.docname
+    exec_data = NbMetadataCollector.get_exec_data(env, docname)
+    if not exec_data:
+        return  # not a notebook, or not executed
+    record = page_record(app, docname)
+    data = dict((record.data or {}) if record is not None else {})
+    executed_now = exec_data.get("mtime", 0) >= app.dlbook_build_start - 1
+    if record is not None and executed_now and not data.get(sources.FINGERPRINT):
+        from jupyter_cache.cache.db import NbCacheRecord, session_context
+
+        data.update(app.dlbook_run)
+        with session_context(get_cache(app).db) as session:
+            session.query(NbCacheRecord).filter_by(pk=record.pk).one().data = data
+            session.commit()
+    run = {key: data.get(key) for key in (sources.SECONDS, *sources.RUN_KEYS)}
+    NbMetadataCollector.set_doc_data(env, docname, RUN, run)
+    if record is not None:
+        nb = get_cache(app).get_cache_bundle(record.pk).nb
+        NbMetadataCollector.set_doc_data(env, docname, LESSONS, lesson_checks(nb))
+
+
+def setup(app: Sphinx):
+    # after myst-nb read nb_execution_cache_path from _config.yml, before it creates its config
+    app.connect("config-inited", select_cache, priority=900)
+    app.connect("doctree-read", record_run)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

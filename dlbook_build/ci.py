@@ -1,0 +1,171 @@
+"""The steps of the publishing workflow (.github/workflows/book.yml), runnable by hand from
+the repository root:
+
+    python -m dlbook_build.ci parts                      # JSON list of the book's parts (shards)
+    python -m dlbook_build.ci fingerprint                # the cache folder's name: quick-cpu-1a2b...
+    python -m dlbook_build.ci execute --part cnn         # execute one part into the cache
+    python -m dlbook_build.ci merge-caches A B --into C  # merge the shards' caches
+    python -m dlbook_build.ci check-cache                # every chapter cached: the build won't execute
+
+``execute`` reads each chapter exactly as myst-nb does and executes it the way myst-nb's
+``cache`` mode does (same kernel, working directory, timeout), storing the result in the
+cache folder of the current fingerprint (:mod:`dlbook_build.sources`), which ``jupyter-book
+build`` then reuses: the HTML and PDF builds only render. Chapters already there (code
+unchanged since the last run) are not executed again. A failed chapter fails the step; its
+partly executed notebook and traceback are written to ``--reports`` (kept as a workflow
+artifact), with a JSON summary of every chapter's run time, profile, device and status.
+``--cache`` names the folder that holds the fingerprints' folders (default
+``_build/.jupyter_cache``); ``fingerprint`` is what the workflows key their caches on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from . import sources
+
+CACHES = sources.BUILD / sources.CACHE_FOLDER
+
+
+def timeout() -> int:
+    import yaml
+
+    cfg = yaml.safe_load((sources.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return int(cfg.get("execute", {}).get("timeout", 600))
+
+
+def run_metadata() -> tuple[Path, dict]:
+    """The current fingerprint's cache folder (relative to the caches' folder) and what each
+    notebook executed here records (the same as :mod:`dlbook_build.cache` stores)."""
+    env = sources.environment()
+    fp = sources.fingerprint(env["profile"], env["kind"])
+    return Path(sources.cache_name(env["profile"], env["kind"], fp)), {
+        sources.PROFILE: env["profile"], sources.DEVICE: env["device"],
+        sources.FINGERPRINT: fp, sources.VERSIONS: sources.versions()}
+
+
+def execute(part: str, reports: Path, caches: Path = CACHES) -> int:
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    folder, info = run_metadata()
+    cache = get_cache(str(caches / folder))
+    reports.mkdir(parents=True, exist_ok=True)
+    summary, failed = [], 0
+    todo = sources.chapters(part)
+    if not todo:
+        print(f"no chapter in part {part!r}", file=sys.stderr)
+        return 1
+    for path in todo:
+        rel = path.relative_to(sources.ROOT).as_posix()
+        nb = sources.read_notebook(path)
+        record = sources.cached_record(cache, nb)
+        if record is not None:
+            data = record.data or {}
+            summary.append({"chapter": rel, "status": "cached", "seconds": data.get(sources.SECONDS),
+                            **{k: data.get(k) for k in sources.RUN_KEYS}})
+            print(f"[cached]   {rel}", flush=True)
+            continue
+        print(f"[execute]  {rel} ...", flush=True)
+        start = time.time()
+        result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout(),
+                                     allow_errors=False, meta_override=True)
+        seconds = time.time() - start
+        entry = {"chapter": rel, "seconds": round(seconds, 1), **info}
+        if result.err is not None:
+            failed += 1
+            entry["status"] = f"failed ({type(result.err).__name__})"
+            out = reports / Path(rel).with_suffix("")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(out.with_suffix(".ipynb")))
+            log = re.sub(r"\x1b\[[0-9;]*m", "", result.exc_string or repr(result.err))
+            out.with_suffix(".err.log").write_text(log)
+            print(result.exc_string, file=sys.stderr)
+        else:
+            entry["status"] = "ok"
+            cache.cache_notebook_bundle(
+                CacheBundleIn(nb, str(path), data={sources.SECONDS: result.time, **info}),
+                check_validity=False, overwrite=True)
+        print(f"[{entry['status']}] {rel} in {seconds:.1f} s", flush=True)
+        summary.append(entry)
+    (reports / f"{part}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return 1 if failed else 0
+
+
+def merge_caches(shards: list[Path], caches: Path = CACHES) -> int:
+    """Merge the current fingerprint's folder of each shard (a copy of a ``--cache`` folder)
+    into this machine's."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    folder, _ = run_metadata()
+    target = get_cache(str(caches / folder))
+    n = 0
+    for shard in shards:
+        if not (shard / folder).is_dir():
+            print(f"{shard} holds no cache for {folder} (another fingerprint?)", file=sys.stderr)
+            return 1
+        cache = get_cache(str(shard / folder))
+        for record in cache.list_cache_records():
+            bundle = cache.get_cache_bundle(record.pk)
+            target.cache_notebook_bundle(
+                CacheBundleIn(bundle.nb, record.uri, data=record.data or {}),
+                check_validity=False, overwrite=True)
+            n += 1
+    print(f"merged {n} cached notebooks from {len(shards)} caches into {caches / folder}")
+    return 0
+
+
+def check_cache(caches: Path = CACHES) -> int:
+    from jupyter_cache import get_cache
+
+    folder, _ = run_metadata()
+    cache = get_cache(str(caches / folder))
+    todo = sources.chapters()
+    missing = [path.relative_to(sources.ROOT).as_posix() for path in todo
+               if sources.cached_record(cache, sources.read_notebook(path)) is None]
+    if missing:
+        print("not executed (the build would execute them here):", *missing, sep="\n  ", file=sys.stderr)
+        return 1
+    print(f"all {len(todo)} chapters are in the cache {caches / folder}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dlbook_build.ci",
+                                     description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("parts")
+    sub.add_parser("fingerprint")
+    p = sub.add_parser("execute")
+    p.add_argument("--part", required=True)
+    p.add_argument("--reports", type=Path, default=sources.BUILD / "reports")
+    p.add_argument("--cache", type=Path, default=CACHES)
+    p = sub.add_parser("merge-caches")
+    p.add_argument("shards", type=Path, nargs="+")
+    p.add_argument("--into", type=Path, default=CACHES)
+    p = sub.add_parser("check-cache")
+    p.add_argument("--cache", type=Path, default=CACHES)
+    args = parser.parse_args(argv)
+    if args.command == "parts":
+        print(json.dumps(sources.parts()))
+        return 0
+    if args.command == "fingerprint":
+        print(run_metadata()[0])
+        return 0
+    if args.command == "execute":
+        return execute(args.part, args.reports, args.cache)
+    if args.command == "merge-caches":
+        return merge_caches(args.shards, args.into)
+    return check_cache(args.cache)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
