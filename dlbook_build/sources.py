@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,10 +31,10 @@ BUILD = Path(os.environ.get("DLBOOK_BUILD_DIR") or ROOT / "_build")
 
 
 @lru_cache(maxsize=8)
-def _toc(root: Path) -> tuple[str, ...]:
+def _toc(file: Path) -> tuple[str, ...]:
     import yaml
 
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load(file.read_text(encoding="utf-8"))
     out: list[str] = [toc["root"]]
 
     def walk(node) -> None:
@@ -45,12 +46,13 @@ def _toc(root: Path) -> tuple[str, ...]:
                     walk(child)
 
     walk(toc)
-    return tuple(out)
+    return tuple(re.sub(r"\.(md|ipynb)$", "", page) for page in out)
 
 
-def toc(root: Path | str = ROOT) -> list[str]:
-    """Every page named in ``_toc.yml`` (its path without suffix), in reading order."""
-    return list(_toc(Path(root).resolve()))
+def toc(root: Path | str = ROOT, file: Path | str | None = None) -> list[str]:
+    """Every page named in ``root/_toc.yml`` (or in ``file``), root page first, in reading
+    order: its path from the root, without suffix."""
+    return list(_toc(Path(file or Path(root) / "_toc.yml").resolve()))
 
 
 def is_notebook(path: Path | str) -> bool:

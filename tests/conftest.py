@@ -1,59 +1,42 @@
 """Shared test setup.
 
 Chapters are MyST Markdown; pytest-nbmake collects only ``.ipynb``. The book's build
-(``_ext/dlbook_colab.py``) writes, for every chapter in ``_toc.yml`` that is a notebook, the
+(``dlbook_build/colab.py``) writes, for every chapter in ``_toc.yml`` that is a notebook, the
 plain notebook that readers open in Colab: ``_build/html/_colab/<part>/<name>.ipynb``.
 ``testpaths`` includes that folder and the hook in the root ``conftest.py`` collects them
 (nbmake alone skips anything under ``_build``), so the suite executes exactly those
 notebooks (their Colab install cell does nothing outside Colab), and a new chapter is
 executed with no test edit. ``tests/test_colab.py`` checks that every chapter has its
-notebook.
+notebook. Which pages there are, and which are notebooks, comes from
+:mod:`dlbook_build.sources`, as for the build itself.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import matplotlib
 import pytest
 
+from dlbook_build import sources
+
 matplotlib.use("Agg")  # figures are drawn off-screen in every test
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = sources.ROOT
 # The build folder: `_build` unless DLBOOK_BUILD_DIR points at another one (a build made with
 # `jupyter-book build . --path-output DIR` writes DIR/_build).
-BUILD = Path(os.environ.get("DLBOOK_BUILD_DIR") or ROOT / "_build")
+BUILD = sources.BUILD
 COLAB = BUILD / "html" / "_colab"
+is_notebook = sources.is_notebook
 
 
 def toc_files() -> list[Path]:
     """Every source file named in _toc.yml, in reading order."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    out: list[Path] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                out.append(ROOT / f"{node['file']}.md")
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key, []):
-                    walk(child)
-
-    out.append(ROOT / f"{toc['root']}.md")
-    walk(toc)
-    return out
-
-
-def is_notebook(path: Path) -> bool:
-    head = path.read_text(encoding="utf-8")[:800]
-    return head.startswith("---") and "kernelspec:" in head
+    return [ROOT / f"{page}.md" for page in sources.toc()]
 
 
 def chapter_notebooks() -> list[Path]:
-    return [p for p in toc_files() if p.exists() and is_notebook(p)]
+    return sources.chapters()
 
 
 def colab_notebook(source: Path) -> Path:

@@ -41,6 +41,7 @@ import yaml
 
 import conftest
 from conftest import ROOT, is_notebook
+from dlbook_build import sources
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -63,19 +64,7 @@ MIN_GLOSSARY_TERMS = 25
 
 def toc_docnames(toc: Path = TOC) -> list[str]:
     """Every document of the table of contents, root first, in reading order."""
-    data = yaml.safe_load(toc.read_text())
-    out = [data["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                out.append(node["file"])
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key, []):
-                    walk(child)
-
-    walk(data)
-    return [re.sub(r"\.(md|ipynb)$", "", d) for d in out]
+    return sources.toc(file=toc)
 
 
 def source_of(docname: str) -> Path:

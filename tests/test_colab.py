@@ -17,9 +17,7 @@ import pytest
 import yaml
 
 from conftest import BUILD, COLAB, ROOT, chapter_notebooks, colab_notebook
-
-sys.path.insert(0, str(ROOT / "_ext"))
-import myst_to_colab as m2c
+from dlbook_build import myst_to_colab as m2c
 
 COLAB_LINK = re.compile(
     r"^https://colab\.research\.google\.com/github/(?P<org>[^/]+)/(?P<repo>[^/]+)/blob/"

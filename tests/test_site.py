@@ -108,3 +108,40 @@ def test_api_reference_documents_the_package(built_site):
     for name in ("dlbook_code.train.fit", "dlbook_code.data.load_tensors",
                  "dlbook_code.models.CourseConvNet", "dlbook_code.notebook.setup"):
         assert f'id="{name}"' in text, f"{name} not documented on the API page"
+
+
+
+def _text(html: str) -> str:
+    from html import unescape
+
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def test_execution_report_lists_every_lesson_check(built_site):
+    """Every lesson check in the executed chapters (dlbook_code.expect's output metadata, in
+    the execution cache the pages came from) is a row of the report's lesson table, in
+    reading order, with its measured value, threshold and whether it held; and every chapter
+    row names its profile, device and fingerprint."""
+    from jupyter_cache import get_cache
+
+    from dlbook_build import sources
+    from dlbook_build.cache import lesson_checks
+
+    cache = get_cache(str(sources.cache_path()))
+    expected = []
+    for src in chapter_notebooks():
+        record = sources.cached_record(cache, sources.read_notebook(src))
+        assert record is not None, f"{src.name} is not in the cache of this fingerprint"
+        expected += lesson_checks(cache.get_cache_bundle(record.pk).nb)
+    assert expected, "no chapter made a lesson check"
+
+    report = (built_site / "book" / "execution-report.html").read_text(encoding="utf-8")
+    runs, lessons = (re.search(rf'<table class="[^"]*{name}.*?</table>', report, re.S).group(0)
+                     for name in ("dlbook-execution-report", "dlbook-lesson-checks"))
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", runs, re.S)[1:]:
+        assert "unknown" not in _text(row), f"run metadata missing: {_text(row)}"
+    rows = [_text(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", lessons, re.S)[1:]]
+    assert len(rows) == len(expected)
+    for check, row in zip(expected, rows):
+        cells = f"{check['lesson']} {check['value']:.4g} {check['op']} {check['threshold']:.4g} "
+        assert cells + ("yes" if check["held"] else "NO") in row, (check, row)

@@ -143,14 +143,33 @@ def test_least_privilege():
                 assert step.get("with", {}).get("persist-credentials") is False, f"{wf}:{name}"
 
 
-def test_caches_are_keyed_on_the_lock_file():
+def test_execution_caches_are_keyed_on_the_fingerprint():
+    """Each job restores only the cache folder of the fingerprint it computed with
+    ``python -m dlbook_build.ci fingerprint``, the folder the build itself uses."""
+    keyed = 0
     for wf, name, job in all_jobs():
-        for step in job.get("steps", []):
+        steps = job.get("steps", [])
+        for i, step in enumerate(steps):
             uses = step.get("uses", "")
             if uses.startswith("actions/cache@") and "jupyter_cache" in step["with"]["path"]:
-                assert "hashFiles('requirements/lock.txt')" in step["with"]["key"], f"{wf}:{name}"
+                fp = "${{ steps.fingerprint.outputs.name }}"
+                assert step["with"]["path"] == f"_build/.jupyter_cache/{fp}", f"{wf}:{name}"
+                assert fp in step["with"]["key"] and fp in step["with"]["restore-keys"], f"{wf}:{name}"
+                producer = [s for s in steps[:i] if s.get("id") == "fingerprint"]
+                assert producer and "dlbook_build.ci fingerprint" in producer[0]["run"], f"{wf}:{name}"
+                keyed += 1
             if uses.startswith("actions/setup-python@"):
                 assert step["with"].get("cache-dependency-path") == "requirements/lock.txt", f"{wf}:{name}"
+    assert keyed == 2, "the quick CI job and each GPU part restore an execution cache"
+
+
+def test_fingerprint_command_names_the_builds_cache_folder():
+    from dlbook_build import sources
+
+    out = subprocess.run([sys.executable, "-m", "dlbook_build.ci", "fingerprint"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == sources.cache_path().name
+    assert re.fullmatch(r"(quick|full)-(cpu|cuda|mps)-[0-9a-f]{12}", out)
 
 
 def test_ci_runs_lint_unit_tests_then_the_quick_book():
@@ -176,13 +195,13 @@ def test_publishing_executes_on_gpu_by_part_then_assembles_and_deploys():
     assert execute["strategy"]["matrix"]["part"] == "${{ fromJSON(needs.plan.outputs.parts) }}"
     assert execute["strategy"]["fail-fast"] is False
     steps = execute["steps"]
-    assert any("ci_book.py execute" in s.get("run", "") for s in steps)
+    assert any("dlbook_build.ci execute" in s.get("run", "") for s in steps)
     report = next(s for s in steps if s.get("with", {}).get("name", "").startswith("report-"))
     assert report["if"] == "always()", "a failed cell's report must be kept"
     assemble = jobs["assemble"]
     runs = " ".join(s.get("run", "") for s in assemble["steps"])
-    assert "check-cache" in runs and "--builder pdflatex" in runs
-    assert runs.index("check-cache") < runs.index("jupyter-book build .")
+    assert "check-cache" in runs and "make html pdf" in runs
+    assert runs.index("check-cache") < runs.index("make html pdf")
     assert jobs["publish-colab"]["needs"] == "assemble"
     assert set(jobs["deploy"]["needs"]) == {"assemble", "publish-colab"}
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in jobs["deploy"]["steps"])
@@ -191,8 +210,8 @@ def test_publishing_executes_on_gpu_by_part_then_assembles_and_deploys():
 def test_the_shards_cover_every_part_with_chapters():
     from conftest import chapter_notebooks
 
-    out = subprocess.run([sys.executable, str(TOOLS / "ci_book.py"), "parts"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-m", "dlbook_build.ci", "parts"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
     parts = json.loads(out)
     expected = []
     for src in chapter_notebooks():
