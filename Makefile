@@ -42,7 +42,8 @@ book: html
 html: $(STAMP)
 	$(BIN)/jupyter-book build .
 
-# The whole book as one PDF through XeLaTeX, published beside the site as dlbook.pdf.
+# The whole book as one PDF through XeLaTeX, published beside the site as dlbook.pdf (the one
+# place that copies it; every page links to it, dlbook_build/buttons.py).
 pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/dlbook.pdf

@@ -13,6 +13,12 @@ no Sphinx needed, so the conversion can be tested on its own. What changes:
 - code cells nested in a directive (a solution with code) become real code cells;
 - a first cell installs ``dlbook_code`` from the repository at the commit the site was built
   from, only inside Colab, and the notebook asks Colab for a GPU where the chapter trains.
+
+Why not ``sphinx-tojupyter`` (tried, 0.6.0, 2026-12): it is a second builder (every page read
+again) that adds nbconvert, dask[distributed] and nbdime to the toolchain; it writes myst-nb
+code cells as Markdown unless ``tojupyter_lang_synonyms`` names ``ipython3``; its exercises
+become "Solution to[ Exercise 1](#label)" headings; and the install cell, the GPU request
+and links into the published site would still have to be added afterwards, as here.
 """
 
 from __future__ import annotations
