@@ -56,6 +56,8 @@ def select_cache(app: Sphinx, config) -> None:
         for old in base.iterdir():
             if old.is_dir() and old.name.startswith(prefix) and old != path:
                 shutil.rmtree(old)  # outputs of older sources: never valid again
+            elif old.name in ("global.db", "executed", "__version__.txt"):  # one cache for all,
+                shutil.rmtree(old) if old.is_dir() else old.unlink()  # before fingerprints
     config.nb_execution_cache_path = str(path)
     app.dlbook_build_start = time.time()
     app.dlbook_run = run_metadata(env)
