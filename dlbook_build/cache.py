@@ -40,13 +40,6 @@ def lesson_checks(notebook) -> list[dict]:
             if LESSON_KEY in (output.get("metadata") or {})]
 
 
-def run_metadata(env: dict) -> dict:
-    """What this process's kernels run with: profile, device, fingerprint, versions."""
-    return {sources.PROFILE: env["profile"], sources.DEVICE: env["device"],
-            sources.FINGERPRINT: sources.fingerprint(env["profile"], env["kind"]),
-            sources.VERSIONS: sources.versions()}
-
-
 def select_cache(app: Sphinx, config) -> None:
     env = sources.environment()
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / sources.CACHE_FOLDER)
@@ -60,7 +53,7 @@ def select_cache(app: Sphinx, config) -> None:
                 shutil.rmtree(old) if old.is_dir() else old.unlink()  # before fingerprints
     config.nb_execution_cache_path = str(path)
     app.dlbook_build_start = time.time()
-    app.dlbook_run = run_metadata(env)
+    app.dlbook_run = sources.run_metadata(env)
     LOGGER.info(f"[dlbook] execution cache for this fingerprint: {path}")
 
 

@@ -39,14 +39,11 @@ def timeout() -> int:
     return int(cfg.get("execute", {}).get("timeout", 600))
 
 
-def run_metadata() -> tuple[Path, dict]:
+def current() -> tuple[Path, dict]:
     """The current fingerprint's cache folder (relative to the caches' folder) and what each
-    notebook executed here records (the same as :mod:`dlbook_build.cache` stores)."""
+    notebook executed here records (as :mod:`dlbook_build.cache` does in the build)."""
     env = sources.environment()
-    fp = sources.fingerprint(env["profile"], env["kind"])
-    return Path(sources.cache_name(env["profile"], env["kind"], fp)), {
-        sources.PROFILE: env["profile"], sources.DEVICE: env["device"],
-        sources.FINGERPRINT: fp, sources.VERSIONS: sources.versions()}
+    return sources.cache_path("", env=env), sources.run_metadata(env)
 
 
 def execute(part: str, reports: Path, caches: Path = CACHES) -> int:
@@ -55,7 +52,7 @@ def execute(part: str, reports: Path, caches: Path = CACHES) -> int:
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.executors.utils import single_nb_execution
 
-    folder, info = run_metadata()
+    folder, info = current()
     cache = get_cache(str(caches / folder))
     reports.mkdir(parents=True, exist_ok=True)
     summary, failed = [], 0
@@ -105,7 +102,7 @@ def merge_caches(shards: list[Path], caches: Path = CACHES) -> int:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    folder, _ = run_metadata()
+    folder, _ = current()
     target = get_cache(str(caches / folder))
     n = 0
     for shard in shards:
@@ -126,7 +123,7 @@ def merge_caches(shards: list[Path], caches: Path = CACHES) -> int:
 def check_cache(caches: Path = CACHES) -> int:
     from jupyter_cache import get_cache
 
-    folder, _ = run_metadata()
+    folder, _ = current()
     cache = get_cache(str(caches / folder))
     todo = sources.chapters()
     missing = [path.relative_to(sources.ROOT).as_posix() for path in todo
@@ -158,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(sources.parts()))
         return 0
     if args.command == "fingerprint":
-        print(run_metadata()[0])
+        print(current()[0])
         return 0
     if args.command == "execute":
         return execute(args.part, args.reports, args.cache)

@@ -162,6 +162,13 @@ def fingerprint(profile: str, kind: str, root: Path | str = ROOT) -> str:
     return h.hexdigest()
 
 
+def run_metadata(env: dict | None = None) -> dict:
+    """What is stored with each notebook executed here: profile, device, fingerprint, versions."""
+    env = env or environment()
+    return {PROFILE: env["profile"], DEVICE: env["device"],
+            FINGERPRINT: fingerprint(env["profile"], env["kind"]), VERSIONS: versions()}
+
+
 def cache_name(profile: str, kind: str, fp: str) -> str:
     """The cache folder of one fingerprint, readable at a glance: ``quick-cpu-1a2b3c4d5e6f``."""
     return f"{profile}-{kind}-{fp[:12]}"
