@@ -112,6 +112,22 @@ class LeNet5(nn.Module):
         return self.classifier(self.features(x))
 
 
+def he_init(model: nn.Module) -> nn.Module:
+    """Initialise ``model``'s convolutions and linear layers for ReLU networks (He et al.,
+    2015): weights from N(0, 2 / fan_in), biases at zero, as torchvision does for VGG.
+
+    PyTorch's default, U(±1/√fan_in), has a third of that variance, so every ReLU layer of a
+    deep network without batch normalisation shrinks the signal, and the first updates of
+    VGG, NiN or GoogLeNet barely move the loss. Returns ``model``.
+    """
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
+
+
 class AlexNet(nn.Module):
     """AlexNet (Krizhevsky, Sutskever and Hinton, 2012), single-tower, for ``in_channels``
     inputs as the course uses it on Fashion-MNIST resized to 224×224.
@@ -119,14 +135,15 @@ class AlexNet(nn.Module):
     Five convolutions (11×11 stride 4, 5×5, three 3×3) with ReLU and 3×3/2 max-pooling,
     then two dropout-regularised ``hidden``-wide layers. An adaptive average pool before the
     classifier brings any input of at least 65×65 to 5×5 maps. ``width_div`` divides every
-    convolution's width (the quick profile trains a thinner network). Shapes below are for
-    a 224×224 input at full width.
+    width, convolutions and hidden layers (the quick profile trains a thinner network).
+    Shapes in the comments are for a 224×224 input at full width.
     """
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, hidden: int = 4096,
                  dropout: float = 0.5, width_div: int = 1):
         super().__init__()
         c1, c2, c3, c4, c5 = (c // width_div for c in (96, 256, 384, 384, 256))
+        hidden //= width_div
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, c1, kernel_size=11, stride=4, padding=1), nn.ReLU(),
             nn.MaxPool2d(kernel_size=3, stride=2),
@@ -144,6 +161,7 @@ class AlexNet(nn.Module):
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
             nn.Linear(hidden, num_classes),
         )
+        he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.features(x)  # (N, 256, 5, 5)
@@ -168,15 +186,16 @@ class VGG(nn.Module):
     """VGG (Simonyan and Zisserman, 2015): repeated blocks of 3×3 convolutions.
 
     ``arch`` lists ``(num_convs, out_channels)`` per block (default VGG-11); ``width_div``
-    divides every width (the quick profile trains a thinner network). The classifier sees
-    7×7 maps (adaptive pooling), as in torchvision. Shapes below are for a 224×224 input at
-    full width.
+    divides every width, convolutions and hidden layers (the quick profile trains a thinner
+    network). The classifier sees 7×7 maps (adaptive pooling), as in torchvision. Shapes in
+    the comments are for a 224×224 input at full width.
     """
 
     def __init__(self, arch: Sequence[tuple[int, int]] = VGG11, in_channels: int = 1,
                  num_classes: int = 10, width_div: int = 1, hidden: int = 4096,
                  dropout: float = 0.5):
         super().__init__()
+        hidden //= width_div
         blocks = []
         c = in_channels
         for num_convs, out in arch:
@@ -190,6 +209,7 @@ class VGG(nn.Module):
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
             nn.Linear(hidden, num_classes),
         )
+        he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.features(x)  # (N, 512, 7, 7): five blocks halve 224 five times
@@ -198,12 +218,16 @@ class VGG(nn.Module):
 
 
 def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int,
-              padding: int) -> nn.Sequential:
-    """A convolution followed by two 1×1 convolutions: a per-pixel MLP across channels."""
+              padding: int, scores: int | None = None) -> nn.Sequential:
+    """A convolution followed by two 1×1 convolutions: a per-pixel MLP across channels.
+
+    With ``scores``, the last 1×1 convolution outputs that many maps and has no ReLU: the
+    block that ends the network and gives one score map per class."""
     return nn.Sequential(
         nn.Conv2d(in_channels, out_channels, kernel_size, stride, padding), nn.ReLU(),
         nn.Conv2d(out_channels, out_channels, kernel_size=1), nn.ReLU(),
-        nn.Conv2d(out_channels, out_channels, kernel_size=1), nn.ReLU(),
+        *([nn.Conv2d(out_channels, scores, kernel_size=1)] if scores else
+          [nn.Conv2d(out_channels, out_channels, kernel_size=1), nn.ReLU()]),
     )
 
 
@@ -212,8 +236,10 @@ class NiN(nn.Module):
     instead of fully connected layers.
 
     ``width_div`` divides the width of the first three blocks (the quick profile trains a
-    thinner network); the last block has one channel per class. Shapes in the comments are
-    for a 224×224 input at full width.
+    thinner network). As in the paper (not the course's notebook, whose last block is ten
+    channels wide throughout), the last block stays wide until its final 1×1 convolution,
+    which gives one map per class; that one has no ReLU, so a class score can be negative. Shapes in the
+    comments are for a 224×224 input at full width.
     """
 
     def __init__(self, in_channels: int = 1, num_classes: int = 10, dropout: float = 0.5,
@@ -228,10 +254,12 @@ class NiN(nn.Module):
             nin_block(c2, c3, kernel_size=3, stride=1, padding=1),  # (N, 384, 12, 12)
             nn.MaxPool2d(3, stride=2),  # (N, 384, 5, 5)
             nn.Dropout(dropout),
-            nin_block(c3, num_classes, kernel_size=3, stride=1, padding=1),  # (N, 10, 5, 5)
+            nin_block(c3, c3, kernel_size=3, stride=1, padding=1,
+                      scores=num_classes),  # (N, 10, 5, 5): one score map per class
             nn.AdaptiveAvgPool2d((1, 1)),  # (N, 10, 1, 1)
             nn.Flatten(),  # (N, 10)
         )
+        he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)  # (N, num_classes)
@@ -308,6 +336,7 @@ class GoogLeNet(nn.Module):
             stages.append(nn.Sequential(*blocks))
         self.b3, self.b4, self.b5 = stages
         self.fc = nn.Linear(c, num_classes)
+        he_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.b1(x)  # (N, 64, 24, 24)

@@ -98,9 +98,13 @@ def test_vgg11():
 def test_nin():
     # block 1: 96·121+96 = 11,712 and two 1×1: 2·(96·96+96) = 18,624 -> 30,336
     # block 2: 614,656 + 2·(256·256+256) = 746,240; block 3: 885,120 + 2·147,840 = 1,180,800
-    # block 4: 10·(384·9)+10 = 34,570 + 2·(10·10+10) = 34,790; total 1,992,166
-    assert num_params(meta(NiN)) == 1992166
+    # block 4, wide until the scores: 384·384·9+384 = 1,327,488, 1×1: 147,840, scores:
+    # 384·10+10 = 3,850 -> 1,479,178; total 3,436,554
+    assert num_params(meta(NiN)) == 3436554
     assert num_params(nin_block(96, 256, 5, 1, 2)) == 746240
+    head = nin_block(384, 384, 3, 1, 1, scores=10)
+    assert num_params(head) == 1479178
+    assert not isinstance(head[-1], torch.nn.ReLU)  # a class score can be negative
     assert NiN().eval()(torch.zeros(2, 1, 67, 67)).shape == (2, 10)
 
 
