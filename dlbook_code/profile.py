@@ -45,7 +45,8 @@ def _q_f(quick: Sizes, full: Sizes) -> dict[str, Sizes]:
 # minute on two CPU cores; full sizes are the lectures'.
 EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # --- intro ---------------------------------------------------------------------------
-    "intro.what_is_happening": _q_f(Sizes(epochs=2, n_train=4000, n_test=500),
+    # 15,000 sample passes: enough for confident digits that one gradient-sign step fools.
+    "intro.what_is_happening": _q_f(Sizes(epochs=3, n_train=5000, n_test=500),
                                     Sizes(epochs=10, n_train=None, n_test=None)),
     "intro.first_network": _q_f(Sizes(epochs=2, n_train=10000, n_test=2000),
                                 Sizes(epochs=10)),
