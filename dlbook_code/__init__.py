@@ -16,7 +16,8 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
-from .data import DataError, batches, class_names, data_root, load_dataset, load_tensors, resize
+from .data import (DataError, batches, class_names, data_root, is_sample, load_dataset, load_tensors,
+                   resize)
 from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
 from .notebook import Book, glue, setup
@@ -26,7 +27,7 @@ from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_s
 __all__ = [
     "Book", "DataError", "History", "LessonNotShown", "Sizes", "accuracy", "amp_dtype",
     "batches", "class_names", "count_macs", "data_root", "eval_mode", "evaluate", "expect",
-    "fit", "glue", "load_dataset", "load_tensors", "num_params", "per_sample_losses",
+    "fit", "glue", "is_sample", "load_dataset", "load_tensors", "num_params", "per_sample_losses",
     "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes", "summary",
 ]
 __version__ = "0.1.0"
