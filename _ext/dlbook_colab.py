@@ -141,7 +141,8 @@ def run_info() -> dict[str, str]:
     """Profile and device of notebooks executed by this process's kernels (same environment)."""
     if not _RUN_INFO:
         try:
-            from dlbook_code.profile import pick_device, profile_name
+            from dlbook_code.profile import profile_name
+            from dlbook_code.runtime import pick_device
 
             device = pick_device(None)
             name = device.type

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import batches, resize
-from .profile import pick_device
+from .runtime import Text, notebook_shell, pick_device
 
 Tensors = tuple[torch.Tensor, torch.Tensor]
 
@@ -73,35 +73,21 @@ class _Progress:
         self.enabled = enabled
         if not enabled:
             return
-        try:
-            from IPython import get_ipython
+        if notebook_shell() is not None:
             from IPython.display import display
 
-            if get_ipython() is not None and hasattr(get_ipython(), "kernel"):
-                self.handle = display(_Text("training..."), display_id=True)
-        except ImportError:
-            pass
+            self.handle = display(Text("training..."), display_id=True)
 
     def update(self, history: History, epochs: int) -> None:
         if not self.enabled:
             return
         if self.handle is not None:
-            self.handle.update(_Text(history.table()))
+            self.handle.update(Text(history.table()))
         else:
             line = history.table().splitlines()
             if len(history) == 1:
                 print(line[0])
             print(line[-1], flush=True)
-
-
-class _Text:
-    """Plain text shown as-is (``text/plain`` only, so every renderer shows the same)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 def amp_dtype(device: torch.device) -> torch.dtype | None:

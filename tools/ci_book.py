@@ -80,7 +80,8 @@ def read_chapter(path: Path):
 
 
 def run_info() -> dict[str, str]:
-    from dlbook_code.profile import pick_device, profile_name
+    from dlbook_code.profile import profile_name
+    from dlbook_code.runtime import pick_device
 
     device = pick_device(None)
     name = device.type
