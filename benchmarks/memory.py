@@ -11,15 +11,18 @@ and 10,000 test images, enlarged to the experiment's image size) this prints:
   small that the data are all that is measured. ``base`` is the same process before loading
   anything (Python, torch, dlbook_code): the data path's own share is peak − base.
 - **before, whole set enlarged**: the same two splits enlarged at once, as
-  ``load_tensors(..., image_size=...)`` does, measured on 2,000 + 500 images and scaled
-  linearly to the whole set (the process would not fit in memory at full size);
-  ``computed`` is the float32 size of the enlarged tensors alone.
+  ``load_tensors(..., image_size=...)`` does, measured in one process on 1,000 + 250 and
+  then 2,000 + 500 images, and extrapolated to the whole set along the line through both
+  peaks (the process would not fit in memory at full size); ``computed`` is the float32
+  size of the enlarged tensors alone.
 - **model + batch, computed**: float32 weights, gradients and Adam's two moments
   (16 bytes per parameter), plus one training batch's activations: the enlarged input and
   the output of every layer (float32; what backpropagation keeps, an upper estimate since
   in-place ReLUs share their input's memory). Computed on PyTorch's ``meta`` device, so
   nothing is allocated. Mixed precision (``amp=True`` on a GPU) roughly halves the
   activations.
+- **on a GPU**: what ``fit`` puts on the device: both splits at native resolution, the
+  model with its gradients and Adam state, one batch's activations (computed, float32).
 
     DLBOOK_DATA=... python benchmarks/memory.py            # the table (about a minute, 2 cores)
     DLBOOK_DATA=... python benchmarks/memory.py --data-path 224 128   # one measurement, JSON
@@ -54,8 +57,8 @@ ARCHITECTURES: list[tuple[str, str, Callable[[], nn.Module]]] = [
     ("GoogLeNet (googlenet)", "arch.googlenet", GoogLeNet),
     ("ResNet-18 (resnet)", "arch.resnet", ResNet18),
 ]
-# the subset on which the old whole-set path is measured, then scaled to the whole set
-BEFORE_TRAIN, BEFORE_TEST = 2000, 500
+# the two subsets (train, test) on which the old whole-set path is measured
+BEFORE_SUBSETS = ((1000, 250), (2000, 500))
 FULL_TRAIN, FULL_TEST = 60000, 10000
 
 
@@ -70,23 +73,39 @@ def _probe() -> nn.Module:
     return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1, 10))
 
 
-def measure(image_size: int | None, batch_size: int, whole_set: bool = False,
-            n_train: int | None = None, n_test: int | None = None) -> dict:
-    """In this process: the peak memory of loading and using the data (see the module's
-    docstring). Call it in a fresh process (``--data-path``): the peak is the process's."""
+def measure(image_size: int | None, batch_size: int) -> dict:
+    """In this process: the peak memory of loading both splits at native resolution and
+    running one epoch of ``fit`` that enlarges each batch. Call it in a fresh process
+    (``--data-path``): the peak is the process's."""
     base = _peak_mb()
-    if whole_set:  # the old path: every image enlarged at once, before training
+    train = load_tensors(DATA, train=True)
+    test = load_tensors(DATA, train=False)
+    torch.manual_seed(0)
+    fit(_probe(), train, test, epochs=1, batch_size=batch_size, image_size=image_size,
+        device="cpu", progress=False)
+    return dict(base_mb=base, peak_mb=_peak_mb(), images=len(train[0]) + len(test[0]))
+
+
+def measure_whole_set(image_size: int | None) -> dict:
+    """In this process: the old path, every image of a subset enlarged at once, on the
+    subsets of ``BEFORE_SUBSETS`` in turn; the peak after each."""
+    base, peaks, images = _peak_mb(), [], []
+    for train in (True, False):  # read the files first: their cost is fixed, not per image
+        load_tensors(DATA, train=train, n=1)
+    for n_train, n_test in BEFORE_SUBSETS:
         train = load_tensors(DATA, train=True, n=n_train, image_size=image_size)
         test = load_tensors(DATA, train=False, n=n_test, image_size=image_size)
-        n = train[0].shape[0] + test[0].shape[0]
-    else:  # native resolution, each batch enlarged in fit's loops
-        train = load_tensors(DATA, train=True, n=n_train)
-        test = load_tensors(DATA, train=False, n=n_test)
-        torch.manual_seed(0)
-        fit(_probe(), train, test, epochs=1, batch_size=batch_size, image_size=image_size,
-            device="cpu", progress=False)
-        n = train[0].shape[0] + test[0].shape[0]
-    return dict(base_mb=base, peak_mb=_peak_mb(), images=n)
+        peaks.append(_peak_mb())
+        images.append(len(train[0]) + len(test[0]))
+        del train, test
+    return dict(base_mb=base, peak_mb=peaks, images=images)
+
+
+def extrapolate(whole: dict, images: int) -> float:
+    """The peak the old path reaches on ``images`` images, on the line through the two
+    measured peaks (a fixed cost, the data set's files, plus a cost per image)."""
+    (p0, p1), (n0, n1) = whole["peak_mb"], whole["images"]
+    return p1 + (p1 - p0) / (n1 - n0) * (images - n1)
 
 
 def measure_in_child(image_size: int | None, batch_size: int, *extra: str) -> dict:
@@ -121,27 +140,29 @@ def model_and_batch_mb(make: Callable[[], nn.Module], batch_size: int,
 
 
 def table() -> str:
-    rows = ["| chapter | image size, batch | data path peak (base) | before: whole set enlarged "
-            "(computed) | model + Adam | batch activations |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = ["| chapter | image size, batch | data path, peak (base) | before: whole set enlarged "
+            "(images alone) | model + Adam | batch activations | on a GPU |",
+            "|---|---|---:|---:|---:|---:|---:|"]
     measured: dict[tuple, tuple[dict, dict]] = {}
+    images = FULL_TRAIN + FULL_TEST
+    native = 4 * images * 28 * 28 / MB  # both splits, float32, as fit moves them to the GPU
     for chapter, experiment, make in ARCHITECTURES:
         s = sizes(experiment, "full")
         size = s.image_size or 28
         key = (s.image_size, s.batch_size)
         if key not in measured:
-            now = measure_in_child(s.image_size, s.batch_size)
-            before = measure_in_child(s.image_size, s.batch_size, "--whole-set")
-            measured[key] = now, before
-        now, before = measured[key]
-        # the old path's growth per image, measured on the subset, scaled to the whole set
-        per_image = (before["peak_mb"] - before["base_mb"]) / before["images"]
-        before_mb = before["base_mb"] + per_image * (FULL_TRAIN + FULL_TEST)
-        computed = 4 * (FULL_TRAIN + FULL_TEST) * size * size / MB
+            measured[key] = (measure_in_child(s.image_size, s.batch_size),
+                             s.image_size and measure_in_child(s.image_size, 0, "--whole-set"))
+        now, whole = measured[key]
+        enlarged = 4 * images * size * size / MB
+        before = (f"{extrapolate(whole, images):,.0f} MiB ({enlarged:,.0f})" if whole
+                  else "the same: nothing to enlarge")
         weights, acts = model_and_batch_mb(make, s.batch_size, size)
         rows.append(f"| {chapter} | {size} × {size}, {s.batch_size} | "
-                    f"{now['peak_mb']:,.0f} MB ({now['base_mb']:,.0f}) | "
-                    f"{before_mb:,.0f} MB ({computed:,.0f}) | {weights:,.0f} MB | {acts:,.0f} MB |")
+                    f"{now['peak_mb']:,.0f} MiB ({now['base_mb']:,.0f}) | "
+                    f"{before} | "
+                    f"{weights:,.0f} MiB | {acts:,.0f} MiB | "
+                    f"{native + weights + acts:,.0f} MiB |")
     return "\n".join(rows)
 
 
@@ -151,13 +172,13 @@ def main() -> None:
                    help="measure one data path in this process and print JSON "
                         "(IMAGE_SIZE 0: native resolution)")
     p.add_argument("--whole-set", action="store_true",
-                   help=f"with --data-path: the old path, every image enlarged at once, on "
-                        f"{BEFORE_TRAIN:,} + {BEFORE_TEST:,} images")
+                   help="with --data-path: the old path, every image of a subset enlarged at "
+                        "once (BATCH is ignored)")
     args = p.parse_args()
     if args.data_path:
         size, batch = args.data_path
-        subset = (BEFORE_TRAIN, BEFORE_TEST) if args.whole_set else (None, None)
-        print(json.dumps(measure(size or None, batch, args.whole_set, *subset)))
+        result = measure_whole_set(size or None) if args.whole_set else measure(size or None, batch)
+        print(json.dumps(result))
         return
     print(f"Fashion-MNIST, full profile ({FULL_TRAIN:,} + {FULL_TEST:,} images), CPU, "
           f"torch {torch.__version__}; memory in MiB")

@@ -2,12 +2,14 @@
 
 The fast path, :func:`load_tensors`, returns a whole split as two tensors (images
 ``(N, C, H, W)`` as float32 in ``[0, 1]``, labels ``(N,)`` as int64), optionally moved to the
-device once; training then batches by index with :func:`batches`. :func:`load_dataset`
+device once; training then batches by index with :func:`batches` (and enlarges each batch, if
+the model wants larger images, as it goes). :func:`load_dataset`
 returns the ``torchvision`` data set itself, for readers who want per-sample transforms and a
 ``DataLoader``.
 
 Files live under :func:`data_root` in the layout ``torchvision.datasets`` leaves after a
-download, and are checked with torchvision's md5 sums. Offline with the files missing, or
+download (one entry of :data:`SPECS` per data set says where), and are checked with
+torchvision's md5 sums. Offline with the files missing, or
 with a corrupt file, loading raises one :class:`DataError` that says what to do.
 """
 
@@ -254,8 +256,12 @@ def load_tensors(name: str, train: bool = True, n: int | None = None,
     """A whole split as tensors: images ``(N, C, H, W)`` float32 in ``[0, 1]`` and labels
     ``(N,)`` int64.
 
-    ``n`` keeps the first ``n`` samples (a subset for the quick profile); ``image_size``
-    resizes to ``image_size × image_size``; ``device`` moves both tensors there once.
+    ``n`` keeps the first ``n`` samples (a subset for the quick profile); ``device`` moves
+    both tensors there once; ``image_size`` resizes every image to ``image_size ×
+    image_size`` now, which multiplies the memory by ``(image_size / 28)²`` on
+    Fashion-MNIST (64 times at 224: 12.0 GB for its training set). To train at a larger size,
+    load at the native resolution and pass ``image_size`` to :func:`~dlbook_code.fit`,
+    which enlarges one batch at a time.
     """
     ds = load_dataset(name, train)
     data = ds.data if isinstance(ds.data, torch.Tensor) else torch.from_numpy(ds.data)
