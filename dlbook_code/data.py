@@ -8,7 +8,7 @@ returns the ``torchvision`` data set itself, for readers who want per-sample tra
 ``DataLoader``.
 
 Files live under :func:`data_root` in the layout ``torchvision.datasets`` leaves after a
-download (one entry of :data:`SPECS` per data set says where), and are checked with
+download (one entry of ``SPECS`` per data set says where), and are checked with
 torchvision's md5 sums. Offline with the files missing, or
 with a corrupt file, loading raises one :class:`DataError` that says what to do.
 """
@@ -260,7 +260,7 @@ def load_tensors(name: str, train: bool = True, n: int | None = None,
     both tensors there once; ``image_size`` resizes every image to ``image_size ×
     image_size`` now, which multiplies the memory by ``(image_size / 28)²`` on
     Fashion-MNIST (64 times at 224: 12.0 GB for its training set). To train at a larger size,
-    load at the native resolution and pass ``image_size`` to :func:`~dlbook_code.fit`,
+    load at the native resolution and pass ``image_size`` to :func:`~dlbook_code.train.fit`,
     which enlarges one batch at a time.
     """
     ds = load_dataset(name, train)
