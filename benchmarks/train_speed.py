@@ -20,7 +20,6 @@ trains the course convnet for 10 epochs of MNIST with (a) and reports time and t
 from __future__ import annotations
 
 import argparse
-import platform
 import time
 
 import torch
@@ -28,7 +27,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from torchvision.transforms import ToTensor
 
-from dlbook_code import fit, load_dataset, load_tensors, pick_device, seed_everything
+from dlbook_code import device_name, fit, load_dataset, load_tensors, pick_device, seed_everything
 from dlbook_code.models import CourseConvNet, LeNet5
 
 BATCH = 100
@@ -114,8 +113,7 @@ def main() -> None:
     p.add_argument("--convnet-10-epochs", action="store_true")
     args = p.parse_args()
     device = pick_device(args.device)
-    name = torch.cuda.get_device_name() if device.type == "cuda" else platform.processor() or "cpu"
-    print(f"device: {device} ({name}), torch {torch.__version__}, "
+    print(f"device: {device} ({device_name(device)}), torch {torch.__version__}, "
           f"threads {torch.get_num_threads()}, batch {BATCH}")
     print(f"{'model / data':<28} {'(a) fit':>10} {'(b) DataLoader':>15} {'(c) minimal':>12} "
           f"{'a/b':>6} {'a/c':>6}")

@@ -2,9 +2,10 @@
 
 Modules by concern, each readable top to bottom:
 
-- :mod:`dlbook_code.profile` — execution profiles (``quick``/``full``), device, seeding;
-- :mod:`dlbook_code.notebook` — :func:`setup`, the first call of every chapter, and
-  :func:`glue`, which puts numbers from the run into the prose;
+- :mod:`dlbook_code.profile` — the execution profiles (``quick``/``full``): training sizes;
+- :mod:`dlbook_code.runtime` — device, seed, and :func:`setup`, the first call of every
+  chapter;
+- :mod:`dlbook_code.notebook` — :func:`glue`, which puts numbers from the run into the prose;
 - :mod:`dlbook_code.data` — MNIST, Fashion-MNIST and CIFAR-10 as whole tensors;
 - :mod:`dlbook_code.models` — the book's architectures, from softmax regression to ResNet;
 - :mod:`dlbook_code.inspect` — parameter counts, :func:`summary`, MACs, output sizes, the
@@ -16,17 +17,19 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
-from .data import DataError, batches, class_names, data_root, load_dataset, load_tensors, resize
+from .data import DataError, batches, class_names, data_root, is_sample, load_dataset, load_tensors, resize
 from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
-from .notebook import Book, glue, setup
-from .profile import Sizes, pick_device, profile_name, seed_everything, sizes
+from .notebook import glue
+from .profile import Sizes, profile_name, sizes
+from .runtime import Book, device_name, pick_device, seed_everything, setup
 from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_sample_losses
 
 __all__ = [
     "Book", "DataError", "History", "LessonNotShown", "Sizes", "accuracy", "amp_dtype",
-    "batches", "class_names", "count_macs", "data_root", "eval_mode", "evaluate", "expect",
-    "fit", "glue", "load_dataset", "load_tensors", "num_params", "per_sample_losses",
-    "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes", "summary",
+    "batches", "class_names", "count_macs", "data_root", "device_name", "eval_mode", "evaluate",
+    "expect", "fit", "glue", "is_sample", "load_dataset", "load_tensors", "num_params",
+    "per_sample_losses", "pick_device", "profile_name", "resize", "seed_everything", "setup",
+    "sizes", "summary",
 ]
 __version__ = "0.1.0"

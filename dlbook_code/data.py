@@ -2,12 +2,14 @@
 
 The fast path, :func:`load_tensors`, returns a whole split as two tensors (images
 ``(N, C, H, W)`` as float32 in ``[0, 1]``, labels ``(N,)`` as int64), optionally moved to the
-device once; training then batches by index with :func:`batches`. :func:`load_dataset`
+device once; training then batches by index with :func:`batches` (and enlarges each batch, if
+the model wants larger images, as it goes). :func:`load_dataset`
 returns the ``torchvision`` data set itself, for readers who want per-sample transforms and a
 ``DataLoader``.
 
 Files live under :func:`data_root` in the layout ``torchvision.datasets`` leaves after a
-download, and are checked with torchvision's md5 sums. Offline with the files missing, or
+download (one entry of ``SPECS`` per data set says where), and are checked with
+torchvision's md5 sums. Offline with the files missing, or
 with a corrupt file, loading raises one :class:`DataError` that says what to do.
 """
 
@@ -20,18 +22,12 @@ import io
 import os
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torchvision import datasets
-
-# torchvision class and the folder it keeps its files in, per data set.
-_CLASSES = {
-    "mnist": datasets.MNIST,
-    "fashion-mnist": datasets.FashionMNIST,
-    "cifar10": datasets.CIFAR10,
-}
 
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
@@ -60,8 +56,8 @@ def data_root() -> Path:
 def _check_name(name: str) -> str:
     key = name.lower().replace("_", "-")
     key = {"fashionmnist": "fashion-mnist", "cifar-10": "cifar10"}.get(key, key)
-    if key not in _CLASSES:
-        raise ValueError(f"unknown data set {name!r}; use one of {', '.join(_CLASSES)}")
+    if key not in SPECS:
+        raise ValueError(f"unknown data set {name!r}; use one of {', '.join(SPECS)}")
     return key
 
 
@@ -78,12 +74,12 @@ def _offline() -> bool:
 
 
 @contextlib.contextmanager
-def _cleanup_on_failure(folder: Path, archive: Path | None = None) -> Iterator[None]:
-    """If the block fails, remove every file it created under ``folder`` and a newly
-    created ``archive`` (a partial download): nothing half-written is left behind."""
+def _cleanup_on_failure(folder: Path, archives: list[Path]) -> Iterator[None]:
+    """If the block fails, remove every file it created under ``folder`` and every newly
+    created archive (a partial download): nothing half-written is left behind."""
     existed = folder.exists()
     before = set(folder.rglob("*")) if existed else set()
-    archive_existed = archive is not None and archive.exists()
+    new_archives = [a for a in archives if not a.exists()]
     try:
         yield
     except BaseException:
@@ -94,8 +90,9 @@ def _cleanup_on_failure(folder: Path, archive: Path | None = None) -> Iterator[N
             if not existed:
                 with contextlib.suppress(OSError):
                     folder.rmdir()
-        if archive is not None and not archive_existed and archive.is_file():
-            archive.unlink()
+        for archive in new_archives:
+            if archive.is_file():
+                archive.unlink()
         raise
 
 
@@ -109,18 +106,6 @@ def _quiet_download(cls, root: Path, train: bool, transform):
             return cls(str(root), train=train, download=True, transform=transform)
     finally:
         socket.setdefaulttimeout(old)
-
-
-def _mnist_archives_bad(cls, root: Path) -> list[str]:
-    """Archives present in the raw folder whose md5 differs from torchvision's."""
-    raw = root / cls.__name__ / "raw"
-    bad = []
-    for filename, md5 in cls.resources:
-        name = os.path.basename(filename)
-        path = raw / name
-        if path.exists() and _md5(path) != md5:
-            bad.append(str(path))
-    return bad
 
 
 class _CIFAR10Sample(datasets.CIFAR10):
@@ -140,47 +125,77 @@ class _CIFAR10Sample(datasets.CIFAR10):
 CIFAR10_SAMPLE_FOLDER = "cifar-10-sample"
 
 
-def _missing_message(key: str, root: Path, why: str) -> str:
+@dataclass(frozen=True)
+class Spec:
+    """Where one data set's files live under :func:`data_root` and where they come from."""
+
+    cls: type                               # the torchvision class that reads and downloads it
+    folder: str                             # the folder its unpacked files go into
+    archives: tuple[tuple[str, str], ...]   # (path under data_root(), md5) of each download
+    urls: tuple[str, ...]                   # where those archives are downloaded from
+    sample: tuple[str, type] | None = None  # (folder, class) of a smaller real stand-in
+
+
+def _mnist_like(cls) -> Spec:
+    """MNIST and Fashion-MNIST: four gzipped IDX files under ``<Class>/raw``."""
+    return Spec(cls, cls.__name__,
+                tuple((f"{cls.__name__}/raw/{f}", md5) for f, md5 in cls.resources),
+                tuple(cls.mirrors[0] + f for f, _ in cls.resources))
+
+
+SPECS = {
+    "mnist": _mnist_like(datasets.MNIST),
+    "fashion-mnist": _mnist_like(datasets.FashionMNIST),
+    "cifar10": Spec(datasets.CIFAR10, datasets.CIFAR10.base_folder,
+                    ((datasets.CIFAR10.filename, datasets.CIFAR10.tgz_md5),),
+                    (datasets.CIFAR10.url,),
+                    sample=(CIFAR10_SAMPLE_FOLDER, _CIFAR10Sample)),
+}
+
+
+def _missing_message(key: str, spec: Spec, root: Path, why: str) -> str:
+    files = "\n".join(f"  {url}  ->  {root / path}"
+                      for url, (path, _) in zip(spec.urls, spec.archives))
+    offline = " unset DLBOOK_OFFLINE and" if _offline() else ""
     return (
         f"The {key} data set is not in {root} and could not be downloaded ({why}).\n"
-        f"Fix: go online once (it downloads by itself), or set DLBOOK_DATA to a folder that "
-        f"holds it in torchvision's layout (for example a writable copy of the book's "
-        f"offline mirror: cp -r shared/datasets /tmp/dlbook-data && "
-        f"export DLBOOK_DATA=/tmp/dlbook-data)."
+        f"Fix, either:\n- with internet access,{offline} load again: it downloads by itself;\n"
+        f"- or download these files yourself and put them where shown:\n{files}\n"
+        f"- or, if you already have the data set in torchvision's layout "
+        f"({root / spec.folder}), set DLBOOK_DATA to the folder that holds it."
     )
 
 
 @functools.cache
 def _load(key: str, train: bool, transform=None):
     """The torchvision data set, found, extracted, downloaded or explained."""
-    cls = _CLASSES[key]
+    spec = SPECS[key]
     root = data_root()
     split = "train" if train else "test"
+    folder = root / spec.folder
 
     # 1. Already there and intact.
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            return cls(str(root), train=train, download=False, transform=transform)
+            return spec.cls(str(root), train=train, download=False, transform=transform)
     except RuntimeError:
-        pass  # not found (or, for CIFAR-10, failing its md5 check): go on
+        pass  # not found (or failing its md5 check): go on
     except Exception as e:  # unreadable files
         raise DataError(
             f"The {key} {split} files in {root} are corrupt ({type(e).__name__}: {e}).\n"
-            f"Fix: delete {root / cls.__name__} (or its unpacked files) and load again."
+            f"Fix: delete {folder} (or its unpacked files) and load again."
         ) from None
 
     # 2. Archives present but corrupt: say so rather than trying to download over them.
-    if key != "cifar10":
-        bad = _mnist_archives_bad(cls, root)
-        if bad:
-            raise DataError(
-                f"The {key} archive(s) {', '.join(bad)} are corrupt: their md5 differs from "
-                f"torchvision's.\nFix: delete them and load again (online it re-downloads), "
-                f"or copy intact files from the offline mirror."
-            )
-        folder = root / cls.__name__
-    else:
-        folder = root / cls.base_folder
+    archives = [root / path for path, _ in spec.archives]
+    bad = [str(a) for a, (_, md5) in zip(archives, spec.archives)
+           if a.exists() and _md5(a) != md5]
+    if bad:
+        raise DataError(
+            f"The {key} archive(s) {', '.join(bad)} are corrupt: their md5 differs from "
+            f"torchvision's.\nFix: delete them and load again (online it downloads them "
+            f"afresh), or replace them with intact copies."
+        )
 
     # 3. Extract verified archives, or download them (unless told to stay offline).
     if not root.exists():
@@ -191,16 +206,10 @@ def _load(key: str, train: bool, transform=None):
                             f"to a writable folder.") from None
     why = "DLBOOK_OFFLINE is set"
     try:
-        if key == "cifar10" and _offline() and not (root / cls.filename).exists():
+        if _offline() and not all(a.exists() for a in archives):
             raise OSError(why)
-        if key != "cifar10" and _offline():
-            raw = folder / "raw"
-            names = [os.path.basename(f) for f, _ in cls.resources]
-            if not all((raw / n).exists() for n in names):
-                raise OSError(why)
-        archive = root / cls.filename if key == "cifar10" else None
-        with _cleanup_on_failure(folder, archive):
-            return _quiet_download(cls, root, train, transform)
+        with _cleanup_on_failure(folder, archives):
+            return _quiet_download(spec.cls, root, train, transform)
     except PermissionError as e:
         raise DataError(
             f"The data folder {root} is not writable ({e}). torchvision unpacks archives next "
@@ -209,24 +218,30 @@ def _load(key: str, train: bool, transform=None):
     except Exception as e:  # network down, DNS failure, HTTP error, timeout
         why = str(e) or type(e).__name__
 
-    # 4. CIFAR-10 only: fall back to the real sample of the offline mirror, loudly.
-    if key == "cifar10":
-        sample_root = root / CIFAR10_SAMPLE_FOLDER
-        if sample_root.exists():
-            try:
-                ds = _CIFAR10Sample(str(sample_root), train=train, download=False,
-                                    transform=transform)
-            except RuntimeError:
-                raise DataError(
-                    f"The CIFAR-10 sample in {sample_root} fails its md5 check: a file is "
-                    f"corrupt. Fix: copy it again from the offline mirror."
-                ) from None
-            print(f"CIFAR-10: the full set is not available ({why}); using the real sample in "
-                  f"{sample_root} instead: {len(ds):,} {split} images, the first 1,000 of each "
-                  f"official batch. Results are not comparable with full CIFAR-10.")
-            ds.is_sample = True
-            return ds
-    raise DataError(_missing_message(key, root, why))
+    # 4. Fall back on a real sample of the data set, if it has one and it is there, loudly.
+    if spec.sample is not None and (root / spec.sample[0]).exists():
+        sample_root = root / spec.sample[0]
+        try:
+            ds = spec.sample[1](str(sample_root), train=train, download=False,
+                                transform=transform)
+        except RuntimeError:
+            raise DataError(
+                f"The {key} sample in {sample_root} fails its md5 check: a file is corrupt. "
+                f"Fix: replace it with an intact copy, or delete it to use the full set."
+            ) from None
+        print(f"{key}: the full set is not available ({why}); using the real sample in "
+              f"{sample_root} instead: {len(ds):,} {split} images. Results are not "
+              f"comparable with the full set.")
+        return ds
+    raise DataError(_missing_message(key, spec, root, why))
+
+
+def is_sample(name: str, train: bool = True) -> bool:
+    """Whether ``name`` was loaded from its smaller real sample (offline CIFAR-10) rather
+    than the full set."""
+    key = _check_name(name)
+    sample = SPECS[key].sample
+    return sample is not None and isinstance(_load(key, bool(train)), sample[1])
 
 
 def load_dataset(name: str, train: bool = True, transform=None):
@@ -241,8 +256,12 @@ def load_tensors(name: str, train: bool = True, n: int | None = None,
     """A whole split as tensors: images ``(N, C, H, W)`` float32 in ``[0, 1]`` and labels
     ``(N,)`` int64.
 
-    ``n`` keeps the first ``n`` samples (a subset for the quick profile); ``image_size``
-    resizes to ``image_size × image_size``; ``device`` moves both tensors there once.
+    ``n`` keeps the first ``n`` samples (a subset for the quick profile); ``device`` moves
+    both tensors there once; ``image_size`` resizes every image to ``image_size ×
+    image_size`` now, which multiplies the memory by ``(image_size / 28)²`` on
+    Fashion-MNIST (64 times at 224: 12.0 GB for its training set). To train at a larger size,
+    load at the native resolution and pass ``image_size`` to :func:`~dlbook_code.train.fit`,
+    which enlarges one batch at a time.
     """
     ds = load_dataset(name, train)
     data = ds.data if isinstance(ds.data, torch.Tensor) else torch.from_numpy(ds.data)

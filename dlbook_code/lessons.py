@@ -24,6 +24,8 @@ import operator
 import os
 from typing import Any
 
+from .runtime import notebook_shell
+
 LESSON_KEY = "dlbook_lesson"  # output metadata key read by the execution report
 STRICT_ENV = "DLBOOK_LESSONS"  # "strict": a failed check raises (the book build, tests)
 
@@ -88,13 +90,9 @@ def expect(value: Any, op: str, threshold: Any, lesson: str) -> bool:
 
 
 def _show(text: str, record: dict) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
+    if notebook_shell() is None:
         print(text)
         return
-    if get_ipython() is None:
-        print(text)
-        return
+    from IPython.display import display
+
     display({"text/plain": text}, raw=True, metadata={LESSON_KEY: record})

@@ -1,4 +1,4 @@
-"""Execution profiles: the one place where training sizes live.
+"""Execution profiles: the one place where training sizes live, and which profile is active.
 
 Every chapter runs in two sizes. The ``quick`` profile uses data subsets, few epochs and
 small images so that the whole book executes in minutes on a laptop CPU; the ``full``
@@ -6,7 +6,8 @@ profile uses the lectures' sizes and is what the published book (built on a GPU)
 
 ``DLBOOK_PROFILE`` chooses (``quick`` or ``full``); unset, it is ``full`` when CUDA is
 available and ``quick`` otherwise. Chapters never write an epoch count or a subset size as a
-literal: they ask ``sizes("experiment-name")`` and get a :class:`Sizes`.
+literal: they ask ``sizes("experiment-name")`` and get a :class:`Sizes`. The device, the
+seed and the first call of a chapter live in :mod:`dlbook_code.runtime`.
 """
 
 from __future__ import annotations
@@ -137,44 +138,3 @@ def sizes(experiment: str, profile: str | None = None) -> Sizes:
             f"add it there (known: {known})"
         ) from None
     return entry[profile or profile_name()]
-
-
-# --- the execution environment: device, seed, and the one call at the top of a chapter ------
-
-def pick_device(prefer: str | None = None) -> torch.device:
-    """CUDA if available, else Apple's MPS, else the CPU. ``DLBOOK_DEVICE`` or ``prefer``
-    (``"cuda"``, ``"mps"``, ``"cpu"``) overrides; asking for an absent GPU is an error."""
-    want = (prefer or os.environ.get("DLBOOK_DEVICE", "")).strip().lower()
-    if want in ("cuda", "gpu"):
-        if not torch.cuda.is_available():
-            raise RuntimeError(
-                "A CUDA GPU was asked for (DLBOOK_DEVICE or prefer='cuda') but none is "
-                "available. In Colab: Runtime > Change runtime type > GPU. Elsewhere unset "
-                "DLBOOK_DEVICE to run on the CPU."
-            )
-        return torch.device("cuda")
-    if want == "mps":
-        if not torch.backends.mps.is_available():
-            raise RuntimeError("MPS was asked for but is not available on this machine; "
-                               "unset DLBOOK_DEVICE to run on the CPU.")
-        return torch.device("mps")
-    if want == "cpu":
-        return torch.device("cpu")
-    if want:
-        raise ValueError(f"DLBOOK_DEVICE={want!r}: use cuda, mps or cpu")
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def seed_everything(seed: int = 0) -> None:
-    """Seed Python, NumPy and PyTorch (all devices) so a re-run gives the same numbers."""
-    import random
-
-    import numpy as np
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)

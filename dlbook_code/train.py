@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import resize
-from .profile import pick_device
+from .data import batches, resize
+from .runtime import Text, notebook_shell, pick_device
 
 Tensors = tuple[torch.Tensor, torch.Tensor]
 
@@ -73,35 +73,21 @@ class _Progress:
         self.enabled = enabled
         if not enabled:
             return
-        try:
-            from IPython import get_ipython
+        if notebook_shell() is not None:
             from IPython.display import display
 
-            if get_ipython() is not None and hasattr(get_ipython(), "kernel"):
-                self.handle = display(_Text("training..."), display_id=True)
-        except ImportError:
-            pass
+            self.handle = display(Text("training..."), display_id=True)
 
     def update(self, history: History, epochs: int) -> None:
         if not self.enabled:
             return
         if self.handle is not None:
-            self.handle.update(_Text(history.table()))
+            self.handle.update(Text(history.table()))
         else:
             line = history.table().splitlines()
             if len(history) == 1:
                 print(line[0])
             print(line[-1], flush=True)
-
-
-class _Text:
-    """Plain text shown as-is (``text/plain`` only, so every renderer shows the same)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 def amp_dtype(device: torch.device) -> torch.dtype | None:
@@ -168,7 +154,7 @@ def evaluate(model: nn.Module, data: Tensors, batch_size: int = 1000,
     loss_sum = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.int64)
     with eval_mode(model):
-        for xb, yb in zip(x.split(batch_size), y.split(batch_size)):
+        for xb, yb in batches(x, y, batch_size):
             xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
             xb = _prepare(xb, image_size, channels_last and device.type == "cuda")
             with _autocast(device, dtype):
@@ -194,7 +180,7 @@ def per_sample_losses(model: nn.Module, data: Tensors, batch_size: int = 1000,
     with eval_mode(model):
         out = [F.cross_entropy(model(_prepare(xb.to(device), image_size, False)).float(),
                                yb.to(device), reduction="none")
-               for xb, yb in zip(x.split(batch_size), y.split(batch_size))]
+               for xb, yb in batches(x, y, batch_size)]
     return torch.cat(out).cpu()
 
 
@@ -253,13 +239,7 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
         start = time.perf_counter()
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), device=device, dtype=torch.int64)
-        order = torch.randperm(n, device=device) if shuffle else None
-        for i in range(0, n, batch_size):
-            if order is None:
-                xb, yb = x[i:i + batch_size], y[i:i + batch_size]
-            else:
-                idx = order[i:i + batch_size]
-                xb, yb = x[idx], y[idx]
+        for xb, yb in batches(x, y, batch_size, shuffle=shuffle):
             xb = _prepare(xb, image_size, channels_last and on_gpu)
             with _autocast(device, dtype):
                 out = step_model(xb)
@@ -282,9 +262,10 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
                   f"a smaller learning rate usually fixes this.", flush=True)
         test_loss = test_acc = None
         if test is not None:
-            test_loss, test_acc = evaluate(model, test, device=device, loss_fn=loss_fn,
-                                           amp=amp, channels_last=channels_last,
-                                           image_size=image_size)
+            # evaluated in training-size batches: evaluation never needs more memory
+            test_loss, test_acc = evaluate(model, test, batch_size=batch_size, device=device,
+                                           loss_fn=loss_fn, amp=amp,
+                                           channels_last=channels_last, image_size=image_size)
         history.records.append(dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
                                     test_loss=test_loss, test_acc=test_acc, lr=lr_now,
                                     seconds=seconds, samples_per_s=n / seconds))

@@ -72,6 +72,22 @@ def test_missing_offline_is_one_clear_error_and_leaves_nothing(tmp_path, monkeyp
     assert list(root.rglob("*")) == []  # nothing half-written
 
 
+@pytest.mark.parametrize("name", ["mnist", "fashion-mnist", "cifar10"])
+def test_missing_advice_names_what_a_reader_has(tmp_path, monkeypatch, name):
+    """The advice: go online (unset DLBOOK_OFFLINE), or fetch each file from its URL to its
+    path, or point DLBOOK_DATA at a copy; nothing that only the project's machines have."""
+    monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
+    monkeypatch.setenv("DLBOOK_OFFLINE", "1")
+    with pytest.raises(DataError) as err:
+        load_tensors(name)
+    msg = str(err.value)
+    spec = data.SPECS[name]
+    assert "unset DLBOOK_OFFLINE" in msg and "DLBOOK_DATA" in msg
+    for url, (path, _) in zip(spec.urls, spec.archives):
+        assert url.startswith("http") and f"{url}  ->  {tmp_path / path}" in msg
+    assert "shared" not in msg and "mirror" not in msg
+
+
 def test_corrupt_archive_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
     raw = tmp_path / "MNIST" / "raw"
@@ -119,6 +135,20 @@ def test_cifar_falls_back_to_the_sample_and_says_so(tmp_path, monkeypatch, capsy
     assert x.shape == (20, 3, 32, 32)
     out = capsys.readouterr().out
     assert "sample" in out and "not comparable" in out
+    assert data.is_sample("cifar10") and data.is_sample("cifar10", train=False)
+
+
+def test_full_set_is_not_the_sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
+    write_mnist(tmp_path)
+    assert not data.is_sample("mnist")
+
+
+def test_corrupt_cifar_archive_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
+    (tmp_path / data.SPECS["cifar10"].archives[0][0]).write_bytes(b"not a tar.gz")
+    with pytest.raises(DataError, match="corrupt"):
+        load_tensors("cifar10")
 
 
 def test_cifar_sample_with_wrong_md5_is_corrupt(tmp_path, monkeypatch):

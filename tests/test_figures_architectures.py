@@ -58,8 +58,3 @@ def test_charts_return_figures():
     assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
     assert fig.axes[1].get_xscale() == "linear"
     assert len(fa.plot_loss_curves({"x": [3, 2, 1]}).axes[0].lines) == 1
-
-
-def test_device_name():
-    name = fa.device_name("cpu")
-    assert isinstance(name, str) and "threads" in name

@@ -1,10 +1,11 @@
-"""Execution profiles, device choice, setup() and glue()."""
+"""Execution profiles, device choice and names, setup(), glue() and the notebook test."""
 
 import pytest
 import torch
 
-from dlbook_code.notebook import _ProfileNote, setup
-from dlbook_code.profile import EXPERIMENTS, Sizes, pick_device, profile_name, sizes
+from dlbook_code import notebook, runtime
+from dlbook_code.profile import EXPERIMENTS, Sizes, profile_name, sizes
+from dlbook_code.runtime import _ProfileNote, device_name, pick_device, setup
 
 
 def test_profile_from_environment(monkeypatch):
@@ -79,3 +80,45 @@ def test_profile_note_is_markdown_without_escape_codes():
     book = setup(device="cpu")
     md = _ProfileNote(book)._repr_markdown_()
     assert md.startswith("> **Quick profile.**") and "\x1b" not in md
+
+
+def test_device_name():
+    name = device_name("cpu")
+    assert isinstance(name, str) and name.endswith(f"({torch.get_num_threads()} threads)")
+    assert device_name("mps") == "Apple GPU (MPS)"
+
+
+class FakeKernelShell:
+    kernel = object()
+
+
+def test_notebook_is_detected_one_way(monkeypatch):
+    """A Jupyter kernel (Jupyter, Colab, the book build) counts; a script or a terminal
+    IPython, with no page to display on, does not."""
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert runtime.notebook_shell() is None
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())  # terminal IPython
+    assert runtime.notebook_shell() is None
+    shell = FakeKernelShell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert runtime.notebook_shell() is shell
+
+
+def test_glue_records_strings_without_quotes(monkeypatch):
+    shown = []
+    monkeypatch.setattr(notebook, "notebook_shell", lambda: FakeKernelShell())
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda data, raw, metadata: shown.append((data, metadata)))
+    notebook.glue("acc", "97.5%")
+    data, metadata = shown[0]
+    assert data == {notebook.GLUE_PREFIX + "text/plain": "97.5%"}
+    assert metadata["scrapbook"] == {"name": "acc", "mime_prefix": notebook.GLUE_PREFIX}
+
+
+def test_glue_outside_a_notebook_does_nothing(monkeypatch):
+    monkeypatch.setattr(notebook, "notebook_shell", lambda: None)
+    notebook.glue("acc", 0.5)  # no IPython display call, no error

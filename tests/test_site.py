@@ -106,7 +106,7 @@ def test_quick_profile_pages_say_so(built_site):
 def test_api_reference_documents_the_package(built_site):
     text = (built_site / "book" / "api.html").read_text(encoding="utf-8")
     for name in ("dlbook_code.train.fit", "dlbook_code.data.load_tensors",
-                 "dlbook_code.models.CourseConvNet", "dlbook_code.notebook.setup"):
+                 "dlbook_code.models.CourseConvNet", "dlbook_code.runtime.setup"):
         assert f'id="{name}"' in text, f"{name} not documented on the API page"
 
 

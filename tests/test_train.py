@@ -1,10 +1,15 @@
-"""The training loop: it learns, it records, and it does not synchronise per batch."""
+"""The training loop: it learns, it records, it does not synchronise per batch, it restores
+the model's mode, it says when a run diverges, and it picks the precision the device suits."""
+
+from contextlib import nullcontext
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from dlbook_code import evaluate, fit, per_sample_losses
+from dlbook_code import amp_dtype, batches, evaluate, fit, per_sample_losses
+from dlbook_code import train as train_module
 from dlbook_code.train import History
 
 
@@ -75,3 +80,97 @@ def test_mismatched_data_is_a_clear_error():
     x, y = blobs()
     with pytest.raises(ValueError, match="400 samples but y has 399"):
         fit(nn.Linear(2, 2), (x, y[:-1]), epochs=1, device="cpu", progress=False)
+
+
+class Boom(nn.Module):
+    """A model that fails in its forward pass, in whatever mode it is in."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("call", [evaluate, per_sample_losses])
+@pytest.mark.parametrize("training", [True, False])
+def test_evaluation_restores_the_mode_even_when_it_raises(call, training):
+    model = Boom().train(training)
+    with pytest.raises(RuntimeError, match="boom"):
+        call(model, blobs())
+    assert model.training is training
+
+
+def test_divergence_is_one_line_naming_the_epoch(capsys):
+    """Weights made NaN after epoch 1: epoch 2's loss is NaN, said once, not per epoch."""
+    def poison(epoch, model):
+        if epoch == 1:
+            with torch.no_grad():
+                model.weight.fill_(float("nan"))
+
+    h = fit(nn.Linear(2, 2), blobs(), epochs=3, device="cpu", progress=False,
+            on_epoch_end=poison)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "diverged" in line]
+    assert lines == [lines[0]] and lines[0].startswith("Epoch 2: the training loss became nan")
+    assert len(h) == 3  # the run goes on: a chapter can show the divergence
+
+
+def test_a_finite_run_says_nothing_about_divergence(capsys):
+    fit(nn.Linear(2, 2), blobs(), epochs=2, device="cpu", progress=False)
+    assert "diverged" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("capability, dtype", [((7, 5), torch.float16), ((8, 0), torch.bfloat16),
+                                               ((9, 0), torch.bfloat16), ((6, 0), torch.float16)])
+def test_mixed_precision_suits_the_gpu(monkeypatch, capability, dtype):
+    """bfloat16 from compute capability 8.0 (A100 and later), float16 before (T4: 7.5)."""
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    assert amp_dtype(torch.device("cuda")) is dtype
+
+
+def test_no_mixed_precision_on_cpu_or_mps():
+    assert amp_dtype(torch.device("cpu")) is None
+    assert amp_dtype(torch.device("mps")) is None
+    torch.manual_seed(0)
+    a = fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False, amp=True)
+    torch.manual_seed(0)
+    b = fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False)
+    assert a.last["train_loss"] == b.last["train_loss"]  # amp=True changes nothing on the CPU
+
+
+def test_float16_gets_a_gradient_scaler(monkeypatch):
+    """On a float16 GPU, fit builds an enabled GradScaler; on bfloat16 or the CPU a disabled
+    one (checked by recording what fit asks for, since this machine has no GPU)."""
+    made = []
+    real = torch.amp.GradScaler
+
+    def recording(device, enabled=True, **kw):
+        made.append(enabled)
+        return real("cpu", enabled=False)
+
+    monkeypatch.setattr(torch.amp, "GradScaler", recording)
+    monkeypatch.setattr(train_module, "amp_dtype", lambda device: torch.float16)
+    monkeypatch.setattr(train_module, "_autocast", lambda device, dtype: nullcontext())
+    fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False, amp=True)
+    monkeypatch.setattr(train_module, "amp_dtype", lambda device: torch.bfloat16)
+    fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False, amp=True)
+    fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False, amp=False)
+    assert made == [True, False, False]
+
+
+def test_fit_batches_like_data_batches():
+    """fit draws its batches with data.batches: the same seed gives the same order, so an
+    unshuffled epoch equals a hand-written loop over batches()."""
+    torch.manual_seed(0)
+    model = nn.Linear(2, 2)
+    ref = nn.Linear(2, 2)
+    ref.load_state_dict(model.state_dict())
+    x, y = blobs()
+    fit(model, (x, y), epochs=1, batch_size=30, shuffle=False, device="cpu", progress=False)
+    opt = torch.optim.SGD(ref.parameters(), lr=0.1)
+    for xb, yb in batches(x, y, 30):
+        opt.zero_grad()
+        F.cross_entropy(ref(xb), yb).backward()
+        opt.step()
+    assert torch.allclose(model.weight, ref.weight) and torch.allclose(model.bias, ref.bias)

@@ -5,17 +5,15 @@ blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are r
 the book; charts take numbers measured in the chapters. Every drawing function returns the
 matplotlib ``Figure``.
 
-:func:`device_name` names the machine a throughput was measured on; the computations on
-models (smallest input, stage sizes) live in :mod:`dlbook_code.inspect`.
+The computations on models (smallest input, stage sizes) live in :mod:`dlbook_code.inspect`,
+the name of the machine a throughput was measured on in :mod:`dlbook_code.runtime`.
 """
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-import torch
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..plots import PALETTE
@@ -290,23 +288,3 @@ def plot_arch_bars(names: Sequence[str], columns: dict[str, Sequence[float]],
     axes.flat[0].set_yticks(ys, list(names))
     fig.tight_layout()
     return fig
-
-
-def device_name(device: torch.device | str) -> str:
-    """A readable name for the machine behind ``device``: the GPU's model on CUDA,
-    otherwise the processor (with the number of threads PyTorch uses)."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    if device.type == "mps":
-        return "Apple GPU (MPS)"
-    cpu = platform.processor() or platform.machine() or "CPU"
-    try:  # Linux names the model in /proc/cpuinfo; platform.processor() is often terse
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{cpu} ({torch.get_num_threads()} threads)"

@@ -1,0 +1,158 @@
+"""Where and how a chapter runs: the device, its name, the seed, and :func:`setup`, the first
+call of every chapter.
+
+Also the one test of "am I in a notebook" (:func:`notebook_shell`) and the one way to show
+plain text there (:class:`Text`), which the training progress, :func:`setup`'s note and
+:func:`~dlbook_code.notebook.glue` share.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .profile import Sizes, profile_name, sizes
+
+# --- the device ----------------------------------------------------------------------------
+
+
+def pick_device(prefer: str | None = None) -> torch.device:
+    """CUDA if available, else Apple's MPS, else the CPU. ``DLBOOK_DEVICE`` or ``prefer``
+    (``"cuda"``, ``"mps"``, ``"cpu"``) overrides; asking for an absent GPU is an error."""
+    want = (prefer or os.environ.get("DLBOOK_DEVICE", "")).strip().lower()
+    if want in ("cuda", "gpu"):
+        if not torch.cuda.is_available():
+            raise RuntimeError(
+                "A CUDA GPU was asked for (DLBOOK_DEVICE or prefer='cuda') but none is "
+                "available. In Colab: Runtime > Change runtime type > GPU. Elsewhere unset "
+                "DLBOOK_DEVICE to run on the CPU."
+            )
+        return torch.device("cuda")
+    if want == "mps":
+        if not torch.backends.mps.is_available():
+            raise RuntimeError("MPS was asked for but is not available on this machine; "
+                               "unset DLBOOK_DEVICE to run on the CPU.")
+        return torch.device("mps")
+    if want == "cpu":
+        return torch.device("cpu")
+    if want:
+        raise ValueError(f"DLBOOK_DEVICE={want!r}: use cuda, mps or cpu")
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def device_name(device: torch.device | str) -> str:
+    """A readable name for the machine behind ``device``: the GPU's model on CUDA,
+    otherwise the processor (with the number of threads PyTorch uses)."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple GPU (MPS)"
+    cpu = platform.processor() or platform.machine() or "CPU"
+    try:  # Linux names the model in /proc/cpuinfo; platform.processor() is often terse
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{cpu} ({torch.get_num_threads()} threads)"
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and PyTorch (all devices) so a re-run gives the same numbers."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+# --- notebooks -----------------------------------------------------------------------------
+
+
+def notebook_shell():
+    """The running Jupyter kernel's IPython shell (Jupyter, Colab, a book build), or ``None``
+    in a script or a terminal IPython, where there is no page to display on."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and hasattr(shell, "kernel") else None
+
+
+class Text:
+    """Plain text shown as it is: its only representation, ``text/plain``, is the string
+    itself (no quotes), so every notebook viewer shows the same."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+# --- the first call of a chapter -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Book:
+    """What :func:`setup` returns: the active profile and device of this run."""
+
+    profile: str
+    device: torch.device
+    seed: int
+
+    @property
+    def quick(self) -> bool:
+        return self.profile == "quick"
+
+    def sizes(self, experiment: str) -> Sizes:
+        """The sizes of ``experiment`` in this run's profile."""
+        return sizes(experiment, self.profile)
+
+
+class _ProfileNote:
+    """The visible note on a page executed in the quick profile (Markdown in every viewer)."""
+
+    def __init__(self, book: Book):
+        self.book = book
+
+    def _repr_markdown_(self) -> str:
+        return (
+            f"> **Quick profile.** This page was executed with `DLBOOK_PROFILE=quick` on "
+            f"`{self.book.device.type}`: training uses data subsets, few epochs and smaller "
+            f"images so that the whole book runs in minutes on a laptop CPU. Accuracies and "
+            f"times below are therefore not the lectures'. Run with `DLBOOK_PROFILE=full` "
+            f"(the default on a GPU) for lecture-size experiments."
+        )
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_().lstrip("> ").replace("**", "").replace("`", "")
+
+
+def setup(seed: int = 0, device: str | None = None) -> Book:
+    """The first call of every chapter: seed everything, pick the device, read the profile,
+    set the figure style, and, in the quick profile, show a note saying so."""
+    from . import plots
+
+    seed_everything(seed)
+    book = Book(profile=profile_name(), device=pick_device(device), seed=seed)
+    plots.use_book_style()
+    if book.quick:
+        if notebook_shell() is not None:
+            from IPython.display import display
+
+            display(_ProfileNote(book))
+        else:
+            print(repr(_ProfileNote(book)))
+    return book
