@@ -112,21 +112,14 @@ CACHE_FOLDER = ".jupyter_cache"
 
 
 def _runtime():
-    """Where dlbook_code keeps the device choice and labels (imported lazily: torch)."""
-    try:
-        from dlbook_code import runtime
-    except ImportError:  # dlbook_code before its runtime module
-        from dlbook_code import profile as runtime
+    """dlbook_code's device choice and labels (imported lazily: it imports torch)."""
+    from dlbook_code import runtime
     return runtime
 
 
 def device_label(device) -> str:
     """``"cuda (NVIDIA H100 80GB HBM3)"``, ``"cpu (…)"``: the device kind and its model."""
-    try:
-        from dlbook_code.runtime import device_name
-    except ImportError:  # dlbook_code before its runtime module
-        from dlbook_code.figures.architectures import device_name
-    return f"{device.type} ({device_name(device)})"
+    return f"{device.type} ({_runtime().device_name(device)})"
 
 
 def environment() -> dict[str, str]:

@@ -68,20 +68,24 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
                          Sizes(epochs=10, batch_size=256)),
     "training.mlp_compare": _q_f(Sizes(epochs=3, n_train=4000, n_test=1000, batch_size=64),
                                  Sizes(epochs=10, batch_size=256)),
-    "training.dropout": _q_f(Sizes(epochs=8, n_train=1500, n_test=1000, batch_size=32),
+    # Dropout needs a setup that over-fits: a small subset memorised over many epochs.
+    "training.dropout": _q_f(Sizes(epochs=40, n_train=1000, n_test=1000, batch_size=32),
                              Sizes(epochs=20, batch_size=256)),
-    "training.capacity": _q_f(Sizes(epochs=15, n_train=1000, n_test=1000, batch_size=100),
-                              Sizes(epochs=100, n_train=1000, batch_size=100)),
-    "training.lr_schedules": _q_f(Sizes(epochs=6, n_train=4000, n_test=1000, batch_size=100),
-                                  Sizes(epochs=30, batch_size=100)),
-    "training.cifar_protocol": _q_f(Sizes(epochs=10, n_train=1000, n_test=1000, batch_size=50),
+    # Capacity: a small subset, long enough for the widest network to memorise it.
+    "training.capacity": _q_f(Sizes(epochs=100, n_train=1000, n_test=1000, batch_size=50),
+                              Sizes(epochs=100, n_train=1000, batch_size=50)),
+    # Long enough for the large constant rate to stop making progress (3 runs per policy).
+    "training.lr_schedules": _q_f(Sizes(epochs=20, n_train=4000, n_test=1000, batch_size=50),
+                                  Sizes(epochs=30, batch_size=50)),
+    # Quick: long enough to over-fit 2,000 images (with momentum); full: the lecture's run.
+    "training.cifar_protocol": _q_f(Sizes(epochs=20, n_train=2000, n_test=1000, batch_size=50),
                                     Sizes(epochs=50, batch_size=100)),
     # --- cnn -----------------------------------------------------------------------------
     # The course's MNIST convnet: lr 0.1, batch 100, 10 epochs on the full set (~1% error).
     "cnn.mnist_convnet": _q_f(Sizes(epochs=2, n_train=10000, n_test=2000),
                               Sizes(epochs=10)),
     # The learning-rate comparison on CIFAR-10: one run per rate, so the quick size is small.
-    "cnn.cifar_convnet": _q_f(Sizes(epochs=3, n_train=1000, n_test=500),
+    "cnn.cifar_convnet": _q_f(Sizes(epochs=8, n_train=2000, n_test=500, batch_size=50),
                               Sizes(epochs=30)),
     # Shift-invariance of pooling, measured on this many MNIST test digits.
     "cnn.pooling_shift": _q_f(Sizes(n_test=500), Sizes(n_test=10000)),
@@ -92,7 +96,7 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # sizes. The full sizes are the course's: Fashion-MNIST enlarged (per batch) to 224 for
     # AlexNet, VGG and NiN, 96 for GoogLeNet and ResNet, 10 epochs on the whole set, the
     # networks at full width (VGG-11 at a quarter, as in the course's textbook).
-    "arch.lenet": _q_f(Sizes(epochs=3, n_train=6000, n_test=1000, batch_size=64),
+    "arch.lenet": _q_f(Sizes(epochs=5, n_train=12000, n_test=1000, batch_size=64),
                        Sizes(epochs=10, batch_size=256)),
     "arch.alexnet": _q_f(Sizes(epochs=3, n_train=6000, n_test=1000, batch_size=64,
                                image_size=67, width_div=4),
@@ -103,7 +107,7 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     "arch.nin": _q_f(Sizes(epochs=3, n_train=6000, n_test=1000, batch_size=64, image_size=67,
                            width_div=4),
                      Sizes(epochs=10, batch_size=128, image_size=224)),
-    "arch.googlenet": _q_f(Sizes(epochs=3, n_train=6000, n_test=1000, batch_size=64,
+    "arch.googlenet": _q_f(Sizes(epochs=3, n_train=8000, n_test=1000, batch_size=64,
                                  image_size=32, width_div=4),
                            Sizes(epochs=10, batch_size=128, image_size=96)),
     "arch.resnet": _q_f(Sizes(epochs=2, n_train=6000, n_test=1000, batch_size=64,
