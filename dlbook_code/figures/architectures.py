@@ -214,34 +214,6 @@ def draw_vgg_nin_blocks():
 
 # --- charts -------------------------------------------------------------------------------
 
-# Top-5 error (%) of the best entry of the ImageNet challenge (ILSVRC) each year, as
-# reported by Russakovsky et al. (2015) and the winners' papers.
-ILSVRC_TOP5 = [
-    (2010, "NEC-UIUC", 28.2, False),
-    (2011, "XRCE", 25.8, False),
-    (2012, "AlexNet", 16.4, True),
-    (2013, "ZFNet", 11.7, True),
-    (2014, "GoogLeNet", 6.7, True),
-    (2015, "ResNet", 3.6, True),
-]
-
-
-def plot_imagenet_errors(results: Sequence[tuple[int, str, float, bool]] = ILSVRC_TOP5):
-    """Bar chart of the winning top-5 error on ImageNet by year; convnets in colour."""
-    fig, ax = plt.subplots(figsize=(6.2, 3.2))
-    xs = range(len(results))
-    colors = [PALETTE[0] if deep else "#9A9A9A" for *_, deep in results]
-    ax.bar(xs, [r[2] for r in results], color=colors)
-    for x, (_, _, err, _) in zip(xs, results):
-        ax.text(x, err + 0.6, f"{err:g}%", ha="center", fontsize=8)
-    ax.set_xticks(list(xs), [f"{y}\n{n}" for y, n, *_ in results], fontsize=8)
-    ax.set_ylabel("top-5 error (%)")
-    ax.grid(axis="x", visible=False)
-    ax.set_ylim(0, max(r[2] for r in results) * 1.15)
-    fig.tight_layout()
-    return fig
-
-
 def plot_grad_norms(norms: dict[str, Sequence[float]], title: str | None = None):
     """Gradient norm of each layer's weights (first layer on the left), one line per
     network, on a log scale."""

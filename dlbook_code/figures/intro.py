@@ -71,53 +71,6 @@ def draw_timeline(events: Sequence[tuple[int, str, str, str]] = HISTORY):
     return fig
 
 
-# --- ImageNet ----------------------------------------------------------------------------
-
-#: Top-5 classification error (%) of the ILSVRC winner per year, and the winning entry.
-#: 2010–2014: Russakovsky et al. (2015) (2013: Clarifai, Zeiler and Fergus's ZFNet);
-#: 2015: He et al. (2016); 2016: ILSVRC 2016 results (Trimps-Soushen ensemble);
-#: 2017: Hu et al. (2018), SENet.
-ILSVRC_TOP5: list[tuple[int, float, str]] = [
-    (2010, 28.2, "NEC-UIUC"),
-    (2011, 25.8, "XRCE"),
-    (2012, 16.4, "AlexNet"),
-    (2013, 11.7, "Clarifai"),
-    (2014, 6.7, "GoogLeNet"),
-    (2015, 3.6, "ResNet"),
-    (2016, 3.0, "Trimps"),
-    (2017, 2.3, "SENet"),
-]
-#: Top-5 error of a trained human annotator (Russakovsky et al., 2015).
-HUMAN_TOP5 = 5.1
-
-
-def plot_imagenet_errors(results: Sequence[tuple[int, float, str]] = ILSVRC_TOP5,
-                         human: float = HUMAN_TOP5):
-    """Bar chart of the winners' top-5 error by year, deep networks (2012 on) highlighted,
-    with the human annotator's error as a dashed line."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    years = [r[0] for r in results]
-    errors = [r[1] for r in results]
-    colours = [PALETTE[0] if y >= 2012 else "#999999" for y in years]
-    bars = ax.bar(years, errors, color=colours, width=0.7)
-    for bar, (_, err, who) in zip(bars, results):
-        ax.text(bar.get_x() + bar.get_width() / 2, err + 0.6, f"{err:.1f}%\n{who}",
-                ha="center", va="bottom", fontsize=8, linespacing=1.1)
-    ax.axhline(human, color=PALETTE[1], ls="--", lw=1.2)
-    ax.text(years[-1] + 0.5, human, f"human\n{human}%", color=PALETTE[1], ha="left",
-            va="center", fontsize=8)
-    ax.set_xlim(years[0] - 0.6, years[-1] + 1.4)
-    ax.set_ylim(0, max(errors) * 1.3)
-    ax.set_xticks(years)
-    ax.set_xlabel("ILSVRC year")
-    ax.set_ylabel("top-5 error (%)")
-    ax.legend(handles=[Patch(color="#999999", label="hand-designed features"),
-                       Patch(color=PALETTE[0], label="deep convolutional networks")],
-              loc="upper right")
-    fig.tight_layout()
-    return fig
-
-
 # --- the semantic gap --------------------------------------------------------------------
 
 def plot_semantic_gap(image: torch.Tensor, rows: int = 4, cols: int = 8, channel: int = 0):
