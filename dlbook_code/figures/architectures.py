@@ -214,35 +214,6 @@ def draw_vgg_nin_blocks():
 
 # --- charts -------------------------------------------------------------------------------
 
-def plot_grad_norms(norms: dict[str, Sequence[float]], title: str | None = None):
-    """Gradient norm of each layer's weights (first layer on the left), one line per
-    network, on a log scale."""
-    fig, ax = plt.subplots(figsize=(6.0, 3.2))
-    for name, values in norms.items():
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("layer (input side → output side)")
-    ax.set_ylabel("gradient norm")
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def plot_loss_curves(curves: dict[str, Sequence[float]], xlabel: str = "epoch",
-                     ylabel: str = "training loss"):
-    """One line per named sequence (for example training loss per epoch)."""
-    fig, ax = plt.subplots(figsize=(5.6, 3.2))
-    for name, values in curves.items():
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    fig.tight_layout()
-    return fig
-
-
 def plot_arch_bars(names: Sequence[str], columns: dict[str, Sequence[float]],
                    log: Sequence[str] = ()):
     """One horizontal bar panel per column (say parameters, MACs, accuracy), models on the

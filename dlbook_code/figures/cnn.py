@@ -27,7 +27,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import conv_output_size
-from ..plots import PALETTE
+from ..plots import PALETTE, plot_curves
 
 HIGHLIGHT = "#F5C26B"   # cells a computation reads
 SECOND = "#9CC9E8"      # cells the next output reads
@@ -236,17 +236,18 @@ def plot_shift_sensitivity(shifts: Sequence[int], curves: Mapping[str, Sequence[
 def plot_lr_curves(histories: Mapping[float, object]):
     """Train loss and test error (percent) against the epoch, one line per learning rate:
     ``histories`` maps a learning rate to the :class:`~dlbook_code.train.History` of its
-    run."""
+    run. Two panels of :func:`~dlbook_code.plots.plot_curves`."""
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(8.4, 3.2))
-    for (lr, h), marker in zip(histories.items(), "osD^v"):
-        a0.plot(h["epoch"], h["train_loss"], marker=marker, markersize=4, label=f"η = {lr:g}")
-        a1.plot(h["epoch"], [100 * (1 - a) for a in h["test_acc"]], marker=marker,
-                markersize=4, label=f"η = {lr:g}")
-    a0.set_ylabel("train loss")
-    a1.set_ylabel("test error (%)")
+    runs = {f"η = {lr:g}": h for lr, h in histories.items()}
+    plot_curves({k: (h["epoch"], h["train_loss"]) for k, h in runs.items()}, "epoch",
+                "train loss", ax=a0, marker="o")
+    plot_curves({k: (h["epoch"], [100 * (1 - a) for a in h["test_acc"]])
+                 for k, h in runs.items()}, "epoch", "test error (%)", ax=a1, marker="o")
     for a in (a0, a1):
-        a.set_xlabel("epoch")
+        for line, marker in zip(a.lines, "osD^v"):  # a marker per rate, too
+            line.set_marker(marker)
+            line.set_markersize(4)
+        a.legend()  # again, to show the markers
         a.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
-        a.legend()
     fig.tight_layout()
     return fig
