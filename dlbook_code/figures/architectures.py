@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..plots import PALETTE
+from ._draw import INK, arrow, box
 
 # One colour per kind of layer, shared by all diagrams (light fills, dark ink: legible in
 # the theme's light and dark modes and in print).
@@ -30,26 +30,14 @@ FILL = {
     "norm": "#D9D2F0",
     "op": "#FFFFFF",
 }
-INK = "#222222"
 
 
 # --- drawing primitives -------------------------------------------------------------------
 
-def _box(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "conv",
-         fontsize: float = 8.5) -> tuple[float, float, float, float]:
-    """A rounded box centred on ``(x, y)``; returns its ``(left, bottom, right, top)``."""
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                                boxstyle="round,pad=0.02,rounding_size=0.06",
-                                facecolor=FILL[kind], edgecolor=INK, linewidth=1.0))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=INK)
-    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
-
-
-def _arrow(ax, start: tuple[float, float], end: tuple[float, float], rad: float = 0.0,
-           color: str = INK, style: str = "-|>") -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=10,
-                                 connectionstyle=f"arc3,rad={rad}", color=color,
-                                 linewidth=1.1, shrinkA=0, shrinkB=0))
+def _layer(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "conv",
+           fontsize: float = 8.5):
+    """A box coloured by its kind of layer (a key of :data:`FILL`)."""
+    box(ax, x, y, w, h, text, fill=FILL[kind], fontsize=fontsize)
 
 
 def _canvas(width: float, height: float, xlim: tuple[float, float],
@@ -105,9 +93,9 @@ def draw_chain(layers: Sequence[tuple[str, str, float]] = LENET_LAYERS, width: f
     fig, ax = _canvas(*figsize, (-0.2, total + 0.2), (-tallest / 2 - 0.3, tallest / 2 + 0.3))
     x = width / 2
     for i, (kind, label, h) in enumerate(layers):
-        _box(ax, x, 0.0, width, max(h, 0.9), label, kind, fontsize=7.5)
+        _layer(ax, x, 0.0, width, max(h, 0.9), label, kind, fontsize=7.5)
         if i < n - 1:
-            _arrow(ax, (x + width / 2 + 0.03, 0.0), (x + width / 2 + gap - 0.03, 0.0))
+            arrow(ax, (x + width / 2 + 0.03, 0.0), (x + width / 2 + gap - 0.03, 0.0))
         x += width + gap
     fig.tight_layout()
     return fig
@@ -121,10 +109,10 @@ def draw_inception_block(in_channels: int = 192, c1: int = 64,
     fig, ax = _canvas(7.6, 4.6, (-0.2, 8.2), (-0.3, 5.3))
     w, h = 1.75, 0.62
     xs = [1.0, 3.05, 5.1, 7.15]
-    _box(ax, 4.0, 0.1, 2.6, h, f"input: {in_channels} channels", "input")
+    _layer(ax, 4.0, 0.1, 2.6, h, f"input: {in_channels} channels", "input")
     top = 4.75
     out = c1 + c2[1] + c3[1] + c4
-    _box(ax, 4.0, top, 4.4, h, f"concatenate channels: {out}", "op")
+    _layer(ax, 4.0, top, 4.4, h, f"concatenate channels: {out}", "op")
     paths = [
         [("conv1", f"1×1 conv\n{c1}")],
         [("conv1", f"1×1 conv\n{c2[0]}"), ("conv3", f"3×3 conv, pad 1\n{c2[1]}")],
@@ -133,12 +121,12 @@ def draw_inception_block(in_channels: int = 192, c1: int = 64,
     ]
     for x, path in zip(xs, paths):
         ys = [1.55, 3.05] if len(path) == 2 else [2.3]
-        _arrow(ax, (4.0 + (x - 4.0) * 0.25, 0.1 + h / 2), (x, ys[0] - h / 2))
+        arrow(ax, (4.0 + (x - 4.0) * 0.25, 0.1 + h / 2), (x, ys[0] - h / 2))
         for (kind, label), y in zip(path, ys):
-            _box(ax, x, y, w, h, label, kind)
+            _layer(ax, x, y, w, h, label, kind)
         for y0, y1 in zip(ys, ys[1:]):
-            _arrow(ax, (x, y0 + h / 2), (x, y1 - h / 2))
-        _arrow(ax, (x, ys[-1] + h / 2), (4.0 + (x - 4.0) * 0.45, top - h / 2))
+            arrow(ax, (x, y0 + h / 2), (x, y1 - h / 2))
+        arrow(ax, (x, ys[-1] + h / 2), (4.0 + (x - 4.0) * 0.45, top - h / 2))
     for i, x in enumerate(xs):
         ax.text(x, 3.75, f"path {i + 1}", fontsize=8, color="#555555", ha="center")
     fig.tight_layout()
@@ -150,9 +138,9 @@ def _vertical_chain(ax, x: float, items: Sequence[tuple[str, str]], y0: float, s
     """Boxes bottom to top at ``x`` joined by arrows; returns their centre heights."""
     ys = [y0 + i * step for i in range(len(items))]
     for (kind, label), y in zip(items, ys):
-        _box(ax, x, y, w, h, label, kind)
+        _layer(ax, x, y, w, h, label, kind)
     for a, b in zip(ys, ys[1:]):
-        _arrow(ax, (x, a + h / 2), (x, b - h / 2))
+        arrow(ax, (x, a + h / 2), (x, b - h / 2))
     return ys
 
 
@@ -169,22 +157,22 @@ def draw_residual_block():
         y_sum = ys[-1] + step
         y_out = y_sum + step
         if col == 0:
-            _box(ax, x, y_sum, 1.6, h, "ReLU", "op")
-            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - h / 2))
-            _box(ax, x, y_out, 1.6, h, "output", "input")
-            _arrow(ax, (x, y_sum + h / 2), (x, y_out - h / 2))
+            _layer(ax, x, y_sum, 1.6, h, "ReLU", "op")
+            arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - h / 2))
+            _layer(ax, x, y_out, 1.6, h, "output", "input")
+            arrow(ax, (x, y_sum + h / 2), (x, y_out - h / 2))
         else:
             ax.add_patch(plt.Circle((x, y_sum), 0.22, facecolor="white", edgecolor=INK))
             ax.text(x, y_sum, "+", ha="center", va="center", fontsize=12, color=INK)
-            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - 0.22))
-            _box(ax, x, y_out, 1.6, h, "ReLU → output", "op")
-            _arrow(ax, (x, y_sum + 0.22), (x, y_out - h / 2))
+            arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - 0.22))
+            _layer(ax, x, y_out, 1.6, h, "ReLU → output", "op")
+            arrow(ax, (x, y_sum + 0.22), (x, y_out - h / 2))
             # the shortcut: out of the input box's right side, up, into the sum
             xr = x + 1.55
             ax.plot([x + 0.8, xr, xr], [ys[0], ys[0], y_sum], color=PALETTE[1], lw=1.6)
-            _arrow(ax, (xr, y_sum), (x + 0.22, y_sum), color=PALETTE[1])
+            arrow(ax, (xr, y_sum), (x + 0.22, y_sum), color=PALETTE[1])
             if col == 2:
-                _box(ax, xr, (ys[0] + y_sum) / 2, 1.05, 0.8, "1×1 conv\n+ norm", "conv1",
+                _layer(ax, xr, (ys[0] + y_sum) / 2, 1.05, 0.8, "1×1 conv\n+ norm", "conv1",
                      fontsize=7.5)
             else:
                 ax.text(xr + 0.08, (ys[0] + y_sum) / 2, "identity", rotation=90,

@@ -28,20 +28,16 @@ from matplotlib.ticker import MaxNLocator
 
 from ..inspect import conv_output_size
 from ..plots import PALETTE, plot_curves
+from ._draw import HIGHLIGHT, cell, fmt_number
 
-HIGHLIGHT = "#F5C26B"   # cells a computation reads
+# HIGHLIGHT (from ._draw) fills the cells a computation reads
 SECOND = "#9CC9E8"      # cells the next output reads
 PAD = "#D9D9D9"         # zero-padding cells
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2g}"
-
-
-def _box(ax, x: float, y: float, text: str, fill: str = "white", size: float = 1.0,
-         fontsize: float = 11) -> None:
-    ax.add_patch(Rectangle((x, y), size, size, facecolor=fill, edgecolor="black", lw=1))
-    ax.text(x + size / 2, y + size / 2, text, ha="center", va="center", fontsize=fontsize)
+def _fmt(v) -> str:
+    """A value as these figures write it: two significant digits."""
+    return fmt_number(v, digits=2)
 
 
 def _blank(ax, width: float, height: float) -> None:
@@ -63,11 +59,11 @@ def draw_conv1d(x: Sequence[float], u: Sequence[float]):
     top = 2 * rows
     ax.text(-0.3, top + 0.5, "x", ha="right", va="center", fontsize=12, style="italic")
     for j in range(W):
-        _box(ax, j, top, _fmt(xt[j]))
+        cell(ax, j, top, _fmt(xt[j]))
     for i in range(n):
         yy = top - 2 * (i + 1)
         for j in range(W):
-            _box(ax, j, yy + 0.5, "", fill=HIGHLIGHT if i <= j < i + w else "white", size=0.5)
+            cell(ax, j, yy + 0.5, "", fill=HIGHLIGHT if i <= j < i + w else "white", size=0.5)
         for j in range(w):
             ax.text(i + j + 0.5, yy + 0.1, f"×{_fmt(ut[j])}", ha="center", va="center",
                     fontsize=9, color=PALETTE[0])
@@ -77,7 +73,7 @@ def draw_conv1d(x: Sequence[float], u: Sequence[float]):
     bottom = top - 2 * (n + 1)
     ax.text(-0.3, bottom + 0.5, "x ⊛ u", ha="right", va="center", fontsize=12, style="italic")
     for i in range(n):
-        _box(ax, i, bottom, _fmt(y[i]), fill=HIGHLIGHT)
+        cell(ax, i, bottom, _fmt(y[i]), fill=HIGHLIGHT)
     _blank(ax, W + 6, top + 1)
     ax.set_xlim(-2.2, W + 6)
     ax.set_ylim(bottom - 0.3, top + 1.3)
@@ -201,15 +197,15 @@ def draw_pooling1d(x: Sequence[float], kernel: int = 2, mode: str = "max"):
         block = xt[b * kernel:(b + 1) * kernel]
         for j, v in enumerate(block.tolist()):
             hit = mode == "max" and j == int(block.argmax())
-            _box(ax, b * kernel + j, 2, _fmt(v), fill=HIGHLIGHT if hit or mode == "avg"
+            cell(ax, b * kernel + j, 2, _fmt(v), fill=HIGHLIGHT if hit or mode == "avg"
                  else "white")
         ax.add_patch(Rectangle((b * kernel, 2), kernel, 1, fill=False, edgecolor=PALETTE[0],
                                lw=2.2))
-        _box(ax, b * kernel + (kernel - 1) / 2, 0, _fmt(y[b]), fill=HIGHLIGHT)
+        cell(ax, b * kernel + (kernel - 1) / 2, 0, _fmt(y[b]), fill=HIGHLIGHT)
         ax.annotate("", xy=(b * kernel + kernel / 2, 1.05), xytext=(b * kernel + kernel / 2, 1.95),
                     arrowprops=dict(arrowstyle="->", color=PALETTE[0]))
     for j in range(n * kernel, W):  # leftover samples that floor() drops
-        _box(ax, j, 2, _fmt(xt[j]), fill=PAD)
+        cell(ax, j, 2, _fmt(xt[j]), fill=PAD)
     ax.text(-0.3, 2.5, "x", ha="right", va="center", style="italic", fontsize=12)
     ax.text(-0.3, 0.5, f"{mode}pool", ha="right", va="center", style="italic", fontsize=10)
     _blank(ax, W, 3)

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from ..plots import PALETTE
+from ._draw import arrow, box
 
 # --- history -------------------------------------------------------------------------------
 
@@ -119,15 +120,8 @@ CONVNET_OPERATORS: list[tuple[str, str, str]] = [
 ]
 
 
-def _box(ax, x, y, text, w, h, fc, ec, fontsize=8, style="round,pad=0.02,rounding_size=0.08"):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle=style, fc=fc, ec=ec,
-                                lw=1.2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
-
-
-def _arrow(ax, p, q, colour="#333333", style="-|>", ls="-"):
-    ax.add_patch(FancyArrowPatch(p, q, arrowstyle=style, mutation_scale=10, color=colour,
-                                 lw=1.0, ls=ls, shrinkA=0, shrinkB=0))
+_ROUND = "round,pad=0.02,rounding_size=0.08"
+_EDGE = dict(color="#333333", lw=1.0)  # the arrows between operators
 
 
 def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPERATORS,
@@ -144,24 +138,25 @@ def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPER
     for k in range(n):
         r, c = divmod(k, per_row)
         pos.append(((c + 1) * dx, -r * dy))
-    _box(ax, *pos[0], "x\n1×28×28", w * 0.9, h * 1.4, "white", PALETTE[2], fontsize=9,
-         style="round,pad=0.02,rounding_size=0.2")
+    box(ax, *pos[0], w * 0.9, h * 1.4, "x\n1×28×28", edge=PALETTE[2], ink="black", lw=1.2,
+        fontsize=9, style="round,pad=0.02,rounding_size=0.2")
     for k, (op, params, shape) in enumerate(operators, start=1):
         x, y = pos[k]
         last = k == n
-        _box(ax, x, y, op, w, h, "#FFF3D6" if last else "#E5F0FA", PALETTE[4] if last
-             else PALETTE[0], fontsize=9)
+        box(ax, x, y, w, h, op, fill="#FFF3D6" if last else "#E5F0FA",
+            edge=PALETTE[4] if last else PALETTE[0], ink="black", lw=1.2, fontsize=9,
+            style=_ROUND)
         px, py = pos[k - 1]
         if abs(py - y) < 1e-6:  # same row: straight arrow
-            _arrow(ax, (px + w / 2, py), (x - w / 2, y))
+            arrow(ax, (px + w / 2, py), (x - w / 2, y), **_EDGE)
         else:  # wrap to the next row
             turn = py - h / 2 - 0.45
             ax.plot([px, px, 0, 0], [py - h / 2, turn, turn, y], color="#333333", lw=1.0)
-            _arrow(ax, (0, y), (x - w / 2, y))
+            arrow(ax, (0, y), (x - w / 2, y), **_EDGE)
         if params:
             ax.text(x, y + 0.85, params, ha="center", va="center", fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=PALETTE[3]))
-            _arrow(ax, (x, y + 0.66), (x, y + h / 2), colour=PALETTE[3])
+            arrow(ax, (x, y + 0.66), (x, y + h / 2), color=PALETTE[3], lw=1.0)
         wraps = k < n and abs(pos[k + 1][1] - y) > 1e-6
         if wraps:  # beside the line going down to the next row
             ax.text(x + 0.08, y - h / 2 - 0.04, shape, ha="left", va="top", fontsize=8,
