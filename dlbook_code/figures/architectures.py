@@ -1,4 +1,5 @@
-"""Figures and small helpers for the Architectures part.
+"""Figures and small helpers for the Architectures part (the book's figure code, not an
+API).
 
 Diagrams (LeNet-5 as a chain of layers, the Inception block's four paths, plain and residual
 blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are rebuilt with

@@ -1,6 +1,6 @@
-"""Figures of the Autograd part: tangents and derivatives, the lecture's three-operator DAG
-(forward and backward), and drawings of the graph that autograd records (``grad_fn`` nodes
-linked by ``next_functions``).
+"""Figures of the Autograd part (the book's figure code, not an API): tangents and
+derivatives, the lecture's three-operator DAG (forward and backward), and drawings of the
+graph that autograd records (``grad_fn`` nodes linked by ``next_functions``).
 
 Everything is drawn with matplotlib alone (no graphviz), on a white background, and every
 function returns the ``Figure``.

@@ -1,4 +1,4 @@
-"""Diagrams for the Convolutional networks part.
+"""Diagrams for the Convolutional networks part (the book's figure code, not an API).
 
 - :func:`draw_conv1d` draws a 1d convolution as boxes: the signal, the kernel under each
   window and the output, with the sum written out for every output value;

@@ -1,8 +1,9 @@
-"""Figures and reference data of the Introduction part.
+"""Figures and reference data of the Introduction part (the book's figure code, not an
+API; the ILSVRC table is in :mod:`.reference`).
 
-The data here are published facts the chapters tabulate and plot (ILSVRC winners' errors,
-prices of compute, data-set sizes, training compute of milestone systems); each table
-names its source. The drawing functions return a matplotlib ``Figure``.
+The data here are published facts the chapters tabulate and plot (prices of compute,
+data-set sizes, training compute of milestone systems); each table names its source. The
+drawing functions return a matplotlib ``Figure``.
 """
 
 from __future__ import annotations

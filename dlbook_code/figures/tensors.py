@@ -1,4 +1,5 @@
-"""Diagrams for the Tensors part: tensors drawn as grids of their values.
+"""Diagrams for the Tensors part: tensors drawn as grids of their values (the book's
+figure code, not an API).
 
 - :func:`draw_tensors` draws one or more tensors (0d to 3d) side by side as tables of
   numbers, with optional highlighted or faded cells and operators between them (the
