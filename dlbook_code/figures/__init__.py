@@ -3,5 +3,6 @@ numbers): the chapters' hidden figure cells import it. It is not an API and may 
 with the chapters; figures several parts share are in :mod:`dlbook_code.plots`.
 
 - :mod:`.reference`: the ILSVRC results table and its bar chart (Introduction, AlexNet);
-- :mod:`._draw`: the drawing primitives (boxes, cells, arrows, numbers, shared colours).
+- :mod:`._draw`: the drawing primitives (boxes, cells, arrows, numbers, blank canvases,
+  shared colours).
 """

@@ -1,6 +1,6 @@
 """Drawing primitives of the figure modules: boxes, table cells, arrows, numbers as short
-text, and the colours they share. Private to :mod:`dlbook_code.figures` (the book's figure
-code, not an API)."""
+text, blank canvases, and the colours they share. Private to :mod:`dlbook_code.figures` (the
+book's figure code, not an API)."""
 
 from __future__ import annotations
 
@@ -52,3 +52,11 @@ def fmt_number(v, fmt: str | None = None, digits: int = 3) -> str:
         return str(v)
     v = float(v)
     return str(int(v)) if v.is_integer() else f"{v:.{digits}g}"
+
+
+def blank(ax, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """Make ``ax`` a canvas for a diagram: these limits, equal scales, no axes."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 
 from ..plots import PALETTE
-from ._draw import INK, arrow, box
+from ._draw import INK, arrow, blank, box
 
 # One colour per kind of layer, shared by all diagrams (light fills, dark ink: legible in
 # the theme's light and dark modes and in print).
@@ -44,10 +44,7 @@ def _layer(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "c
 def _canvas(width: float, height: float, xlim: tuple[float, float],
             ylim: tuple[float, float]):
     fig, ax = plt.subplots(figsize=(width, height))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, xlim, ylim)
     return fig, ax
 
 

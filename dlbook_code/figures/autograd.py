@@ -16,7 +16,7 @@ import torch
 from matplotlib.patches import FancyArrowPatch
 
 from ..plots import PALETTE
-from ._draw import box
+from ._draw import blank, box
 
 # Node kinds and their colours: data tensors, operators, parameters, the backward engine's
 # nodes (grad_fn objects) and the leaves where gradients accumulate.
@@ -159,10 +159,7 @@ def draw_graph(g: Graph, figsize: tuple[float, float] = (7.5, 3.0), box_w: float
             ax.text(x0 + t * (x1 - x0) + dx, y0 + t * (y1 - y0) + dy, opt["label"],
                     ha="center", va="center", fontsize=fontsize - 2, color=color, zorder=5,
                     bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, xlim, ylim)
     fig.tight_layout()
     return fig
 

@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..inspect import conv_output_size
 from ..plots import PALETTE, plot_curves
-from ._draw import HIGHLIGHT, cell, fmt_number
+from ._draw import HIGHLIGHT, blank, cell, fmt_number
 
 # HIGHLIGHT (from ._draw) fills the cells a computation reads
 SECOND = "#9CC9E8"      # cells the next output reads
@@ -38,13 +38,6 @@ PAD = "#D9D9D9"         # zero-padding cells
 def _fmt(v) -> str:
     """A value as these figures write it: two significant digits."""
     return fmt_number(v, digits=2)
-
-
-def _blank(ax, width: float, height: float) -> None:
-    ax.set_xlim(-0.2, width + 0.2)
-    ax.set_ylim(-0.2, height + 0.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
 
 
 def draw_conv1d(x: Sequence[float], u: Sequence[float]):
@@ -74,9 +67,7 @@ def draw_conv1d(x: Sequence[float], u: Sequence[float]):
     ax.text(-0.3, bottom + 0.5, "x ⊛ u", ha="right", va="center", fontsize=12, style="italic")
     for i in range(n):
         cell(ax, i, bottom, _fmt(y[i]), fill=HIGHLIGHT)
-    _blank(ax, W + 6, top + 1)
-    ax.set_xlim(-2.2, W + 6)
-    ax.set_ylim(bottom - 0.3, top + 1.3)
+    blank(ax, (-2.2, W + 6), (bottom - 0.3, top + 1.3))
     fig.tight_layout()
     return fig
 
@@ -130,7 +121,7 @@ def draw_padding_stride_dilation(size: int = 5, kernel: int = 3,
                     fill = SECOND if c not in first else "#C8B273"
                 ax.add_patch(Rectangle((c, n - 1 - r), 1, 1, facecolor=fill, edgecolor="black",
                                        lw=0.6 if padded else 1))
-        _blank(ax, n, n)
+        blank(ax, (-0.2, n + 0.2), (-0.2, n + 0.2))
         desc = ", ".join(f"{k}={v}" for k, v in s.items()) or "no padding, stride 1"
         ax.set_title(f"{desc}\n{size}×{size} → {out}×{out}", fontsize=9)
     fig.suptitle(f"{kernel}×{kernel} kernel", fontsize=10)
@@ -208,8 +199,7 @@ def draw_pooling1d(x: Sequence[float], kernel: int = 2, mode: str = "max"):
         cell(ax, j, 2, _fmt(xt[j]), fill=PAD)
     ax.text(-0.3, 2.5, "x", ha="right", va="center", style="italic", fontsize=12)
     ax.text(-0.3, 0.5, f"{mode}pool", ha="right", va="center", style="italic", fontsize=10)
-    _blank(ax, W, 3)
-    ax.set_xlim(-1.6, W + 0.2)
+    blank(ax, (-1.6, W + 0.2), (-0.2, 3.2))
     fig.tight_layout()
     return fig
 

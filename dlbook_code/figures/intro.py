@@ -16,7 +16,7 @@ import torch
 from matplotlib.patches import Patch, Rectangle
 
 from ..plots import PALETTE
-from ._draw import arrow, box
+from ._draw import arrow, blank, box
 
 # --- history -------------------------------------------------------------------------------
 
@@ -165,10 +165,7 @@ def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPER
         else:  # under the edge leaving the box
             ax.text(x + dx / 2, y - h / 2 - 0.04, shape, ha="center", va="top", fontsize=8,
                     color="#555555")
-    ax.set_xlim(-0.7, (per_row + 0.7) * dx)
-    ax.set_ylim(-(nrows - 1) * dy - 0.8, 1.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.7, (per_row + 0.7) * dx), (-(nrows - 1) * dy - 0.8, 1.2))
     fig.tight_layout()
     return fig
 

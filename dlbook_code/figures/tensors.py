@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle
 
 from ..inspect import float32_fields, storage_indices
 from ..plots import PALETTE
-from ._draw import HIGHLIGHT, arrow, cell, fmt_number
+from ._draw import HIGHLIGHT, arrow, blank, cell, fmt_number
 
 FADED = "#B0B0B0"       # text of faded cells (say, coefficients replicated by expand)
 ROW_FILLS = ["#A6CEE3", "#FDBF6F", "#B2DF8A", "#F4A6C8", "#CAB2D6", "#FFFF99"]
@@ -110,10 +110,7 @@ def draw_tensors(items: Sequence, between: Sequence[str] | None = None, ncols: i
                         va="center", fontsize=fontsize * 1.5)
             x += w + hgap
         y += height + vgap + 0.6
-    ax.set_xlim(-0.1, total_w + 0.1)
-    ax.set_ylim(total_h + 0.1, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, total_w + 0.1), (total_h + 0.1, -0.1))
     if title:
         fig.suptitle(title, fontsize=fontsize * 1.1)
     return fig
@@ -193,10 +190,7 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
           size=9, shrink=1)
     ax.text(max(x_t, first) + 1.1, y_t - 0.5, f"offset={first}",
             ha="left", va="center", fontsize=fontsize * 0.8, color=PALETTE[0])
-    ax.set_xlim(-0.1, width)
-    ax.set_ylim(height, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, width), (height, -0.1))
     return fig
 
 
@@ -221,10 +215,7 @@ def draw_float32(value: float, cell: float = 0.27):
     frac = 1 + man / 2**23
     ax.text(16, 3.6, f"{value:g} = (-1)^{sign} × 2^({exp} - 127) × {frac:.7g}",
             ha="center", va="top", fontsize=fontsize * 1.05, family="monospace")
-    ax.set_xlim(-0.1, 32.1)
-    ax.set_ylim(4.3, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, 32.1), (4.3, -0.1))
     return fig
 
 
