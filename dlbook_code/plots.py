@@ -1,5 +1,5 @@
-"""Figures the chapters share: image grids, training curves, kernels and feature maps,
-per-sample loss histograms.
+"""Figures the chapters share: image grids, training curves (:func:`plot_curves`, one line
+per entry, and :func:`plot_history`, the panels of a training run), kernels and feature maps.
 
 Figures are drawn on an opaque white background with dark ink, so they read the same in the
 book theme's light and dark modes (the theme frames images in dark mode) and in the PDF.
@@ -8,7 +8,7 @@ Every function returns the matplotlib ``Figure`` so a chapter can glue or save i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -79,26 +79,60 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
     return fig
 
 
+def _values(v) -> list[float]:
+    """A sequence or tensor of numbers as a list of floats."""
+    if isinstance(v, torch.Tensor):
+        return v.detach().cpu().flatten().tolist()
+    return [float(a) for a in v]
+
+
+def plot_curves(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], xlabel: str,
+                ylabel: str, *, logx: bool = False, logy: bool = False,
+                title: str | None = None, ax=None, marker: str | None = None):
+    """One panel with a line per entry of ``curves = {label: (xs, ys)}``, in the palette's
+    colours (losses against epochs, gradient norms against depth...). Draws on ``ax`` if
+    given, else on a new figure."""
+    fig = None
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.2, 3.4))
+    for i, (label, (xs, ys)) in enumerate(curves.items()):
+        ax.plot(_values(xs), _values(ys), label=label, color=PALETTE[i % len(PALETTE)],
+                marker=marker, markersize=3)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    if fig is not None:
+        fig.tight_layout()
+    return fig if fig is not None else ax.figure
+
+
 def plot_history(history, metrics: Sequence[str] = ("loss", "acc"), title: str | None = None):
     """Training curves from a :class:`~dlbook_code.train.History`: one panel per metric
     (``"loss"``: train and test loss; ``"acc"``: train and test accuracy; ``"error"``: train
-    and test error rate, in percent), against the epoch."""
+    and test error rate, in percent), against the epoch; test curves dashed."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
-    epochs = history["epoch"]
     for ax, metric in zip(axes.flat, metrics):
-        for split, style in (("train", "-"), ("test", "--")):
-            key = "loss" if metric == "loss" else "acc"
-            values = history[f"{split}_{key}"]
-            if values[0] is None:
+        curves = {}
+        for split in ("train", "test"):
+            values = history[f"{split}_{'loss' if metric == 'loss' else 'acc'}"]
+            if values[0] is None:  # no test set: the train curve only
                 continue
             if metric == "acc":
                 values = [100 * v for v in values]
             elif metric == "error":
                 values = [100 * (1 - v) for v in values]
-            ax.plot(epochs, values, style, marker="o", markersize=3, label=split)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel({"loss": "loss", "acc": "accuracy (%)", "error": "error (%)"}[metric])
-        ax.legend()
+            curves[split] = (history["epoch"], values)
+        ylabel = {"loss": "loss", "acc": "accuracy (%)", "error": "error (%)"}[metric]
+        plot_curves(curves, "epoch", ylabel, ax=ax, marker="o")
+        for line in ax.lines[1:]:  # the test curve
+            line.set_linestyle("--")
+        ax.legend()  # again, to show the dashes
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -145,33 +179,3 @@ def show_feature_maps(maps: torch.Tensor, ncols: int = 8, scale: float = 1.0,
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-def loss_histograms(train_losses: torch.Tensor, test_losses: torch.Tensor, bins: int = 50,
-                    title: str | None = None, ax=None):
-    """Distributions of per-sample losses on the train and test sets (log-scaled loss axis),
-    the picture that shows over-fitting: train losses collapse towards 0, test losses do not.
-    """
-    import numpy as np
-
-    fig = None
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5, 3.2))
-    lo = max(min(train_losses.min().item(), test_losses.min().item()), 1e-6)
-    hi = max(train_losses.max().item(), test_losses.max().item(), lo * 10)
-    edges = np.logspace(np.log10(lo), np.log10(hi), bins)
-    # Fractions per bin, not densities: on logarithmic bins a density would inflate the
-    # narrow bins of small losses.
-    for losses, label in ((train_losses, "train"), (test_losses, "test")):
-        values = losses.clamp_min(lo).numpy()
-        ax.hist(values, bins=edges, alpha=0.6, label=label,
-                weights=np.full(len(values), 1 / len(values)))
-    ax.set_xscale("log")
-    ax.set_xlabel("per-sample loss")
-    ax.set_ylabel("fraction of samples")
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    if fig is not None:
-        fig.tight_layout()
-    return fig if fig is not None else ax.figure

@@ -86,6 +86,7 @@ def test_plot_lr_curves_one_line_per_rate():
 
     fig = cnn.plot_lr_curves({0.01: hist([0.1, 0.2]), 0.1: hist([0.3, 0.5])})
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert [line.get_label() for line in fig.axes[0].lines] == ["η = 0.01", "η = 0.1"]
     err = fig.axes[1].lines[1].get_ydata()
     assert list(err) == pytest.approx([70.0, 50.0])
 

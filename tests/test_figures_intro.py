@@ -27,21 +27,6 @@ def test_timeline_has_one_marker_per_event():
     assert any("1958" in t and "Rosenblatt" in t for t in texts)
 
 
-def test_ilsvrc_errors_fall_every_year_and_cross_human_level_in_2015():
-    errors = [e for _, e, _ in intro.ILSVRC_TOP5]
-    assert all(a > b for a, b in zip(errors, errors[1:]))
-    first_below = min(y for y, e, _ in intro.ILSVRC_TOP5 if e < intro.HUMAN_TOP5)
-    assert first_below == 2015
-    assert dict((y, e) for y, e, _ in intro.ILSVRC_TOP5)[2012] == 16.4
-
-
-def test_imagenet_plot_draws_one_bar_per_year_with_their_heights():
-    fig = intro.plot_imagenet_errors()
-    bars = fig.axes[0].patches
-    heights = sorted(round(b.get_height(), 1) for b in bars if b.get_height() > 0)
-    assert heights == sorted(e for _, e, _ in intro.ILSVRC_TOP5)
-
-
 def test_compute_prices_reproduce_the_lecture_column():
     lecture = [0.7, 0.5, 1.7, 14.2, 23.7, 23.0]  # GFLOPS per dollar in the lecture's table
     ours = [round(1000 * tf / price, 1) for _, _, tf, price in intro.COMPUTE_PRICES]

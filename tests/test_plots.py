@@ -2,6 +2,7 @@
 edge cases."""
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -25,6 +26,7 @@ def test_plot_history_panels_and_values():
                  for e in (1, 2, 3)])
     fig = plots.plot_history(h, metrics=("loss", "error"))
     assert len(fig.axes) == 2
+    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
     train_err = fig.axes[1].lines[0].get_ydata()
     assert list(train_err) == pytest.approx([40.0, 30.0, 20.0])
 
@@ -41,11 +43,22 @@ def test_kernels_and_feature_maps():
     assert len(plots.show_feature_maps(torch.rand(1, 4, 10, 10)).axes) == 4
 
 
-def test_loss_histograms_has_both_splits():
-    fig = plots.loss_histograms(torch.rand(100) + 1e-3, torch.rand(50) * 3)
+def test_plot_curves_draws_one_line_per_entry_with_its_label():
+    fig = plots.plot_curves({"a": ([1, 2, 3], [3, 2, 1]), "b": (torch.arange(3), torch.ones(3))},
+                            "epoch", "loss", logy=True, title="t", marker="o")
     ax = fig.axes[0]
-    assert ax.get_xscale() == "log"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    assert list(ax.get_lines()[0].get_ydata()) == [3, 2, 1]
+    assert list(ax.get_lines()[1].get_xdata()) == [0, 1, 2]
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("epoch", "loss", "t")
+
+
+def test_plot_curves_draws_on_a_given_axis():
+    fig, (a0, a1) = plt.subplots(1, 2)
+    assert plots.plot_curves({"x": ([1, 2], [1, 4])}, "n", "y", ax=a1, logx=True) is fig
+    assert len(a0.lines) == 0 and len(a1.lines) == 1 and a1.get_xscale() == "log"
 
 
 def test_book_style_is_opaque_white():

@@ -1,4 +1,5 @@
-"""Figures and small helpers for the Architectures part.
+"""Figures and small helpers for the Architectures part (the book's figure code, not an
+API).
 
 Diagrams (LeNet-5 as a chain of layers, the Inception block's four paths, plain and residual
 blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are rebuilt with
@@ -14,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..plots import PALETTE
+from ._draw import INK, arrow, blank, box
 
 # One colour per kind of layer, shared by all diagrams (light fills, dark ink: legible in
 # the theme's light and dark modes and in print).
@@ -30,35 +31,20 @@ FILL = {
     "norm": "#D9D2F0",
     "op": "#FFFFFF",
 }
-INK = "#222222"
 
 
 # --- drawing primitives -------------------------------------------------------------------
 
-def _box(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "conv",
-         fontsize: float = 8.5) -> tuple[float, float, float, float]:
-    """A rounded box centred on ``(x, y)``; returns its ``(left, bottom, right, top)``."""
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h,
-                                boxstyle="round,pad=0.02,rounding_size=0.06",
-                                facecolor=FILL[kind], edgecolor=INK, linewidth=1.0))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=INK)
-    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
-
-
-def _arrow(ax, start: tuple[float, float], end: tuple[float, float], rad: float = 0.0,
-           color: str = INK, style: str = "-|>") -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=10,
-                                 connectionstyle=f"arc3,rad={rad}", color=color,
-                                 linewidth=1.1, shrinkA=0, shrinkB=0))
+def _layer(ax, x: float, y: float, w: float, h: float, text: str, kind: str = "conv",
+           fontsize: float = 8.5):
+    """A box coloured by its kind of layer (a key of :data:`FILL`)."""
+    box(ax, x, y, w, h, text, fill=FILL[kind], fontsize=fontsize)
 
 
 def _canvas(width: float, height: float, xlim: tuple[float, float],
             ylim: tuple[float, float]):
     fig, ax = plt.subplots(figsize=(width, height))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, xlim, ylim)
     return fig, ax
 
 
@@ -105,9 +91,9 @@ def draw_chain(layers: Sequence[tuple[str, str, float]] = LENET_LAYERS, width: f
     fig, ax = _canvas(*figsize, (-0.2, total + 0.2), (-tallest / 2 - 0.3, tallest / 2 + 0.3))
     x = width / 2
     for i, (kind, label, h) in enumerate(layers):
-        _box(ax, x, 0.0, width, max(h, 0.9), label, kind, fontsize=7.5)
+        _layer(ax, x, 0.0, width, max(h, 0.9), label, kind, fontsize=7.5)
         if i < n - 1:
-            _arrow(ax, (x + width / 2 + 0.03, 0.0), (x + width / 2 + gap - 0.03, 0.0))
+            arrow(ax, (x + width / 2 + 0.03, 0.0), (x + width / 2 + gap - 0.03, 0.0))
         x += width + gap
     fig.tight_layout()
     return fig
@@ -121,10 +107,10 @@ def draw_inception_block(in_channels: int = 192, c1: int = 64,
     fig, ax = _canvas(7.6, 4.6, (-0.2, 8.2), (-0.3, 5.3))
     w, h = 1.75, 0.62
     xs = [1.0, 3.05, 5.1, 7.15]
-    _box(ax, 4.0, 0.1, 2.6, h, f"input: {in_channels} channels", "input")
+    _layer(ax, 4.0, 0.1, 2.6, h, f"input: {in_channels} channels", "input")
     top = 4.75
     out = c1 + c2[1] + c3[1] + c4
-    _box(ax, 4.0, top, 4.4, h, f"concatenate channels: {out}", "op")
+    _layer(ax, 4.0, top, 4.4, h, f"concatenate channels: {out}", "op")
     paths = [
         [("conv1", f"1×1 conv\n{c1}")],
         [("conv1", f"1×1 conv\n{c2[0]}"), ("conv3", f"3×3 conv, pad 1\n{c2[1]}")],
@@ -133,12 +119,12 @@ def draw_inception_block(in_channels: int = 192, c1: int = 64,
     ]
     for x, path in zip(xs, paths):
         ys = [1.55, 3.05] if len(path) == 2 else [2.3]
-        _arrow(ax, (4.0 + (x - 4.0) * 0.25, 0.1 + h / 2), (x, ys[0] - h / 2))
+        arrow(ax, (4.0 + (x - 4.0) * 0.25, 0.1 + h / 2), (x, ys[0] - h / 2))
         for (kind, label), y in zip(path, ys):
-            _box(ax, x, y, w, h, label, kind)
+            _layer(ax, x, y, w, h, label, kind)
         for y0, y1 in zip(ys, ys[1:]):
-            _arrow(ax, (x, y0 + h / 2), (x, y1 - h / 2))
-        _arrow(ax, (x, ys[-1] + h / 2), (4.0 + (x - 4.0) * 0.45, top - h / 2))
+            arrow(ax, (x, y0 + h / 2), (x, y1 - h / 2))
+        arrow(ax, (x, ys[-1] + h / 2), (4.0 + (x - 4.0) * 0.45, top - h / 2))
     for i, x in enumerate(xs):
         ax.text(x, 3.75, f"path {i + 1}", fontsize=8, color="#555555", ha="center")
     fig.tight_layout()
@@ -150,9 +136,9 @@ def _vertical_chain(ax, x: float, items: Sequence[tuple[str, str]], y0: float, s
     """Boxes bottom to top at ``x`` joined by arrows; returns their centre heights."""
     ys = [y0 + i * step for i in range(len(items))]
     for (kind, label), y in zip(items, ys):
-        _box(ax, x, y, w, h, label, kind)
+        _layer(ax, x, y, w, h, label, kind)
     for a, b in zip(ys, ys[1:]):
-        _arrow(ax, (x, a + h / 2), (x, b - h / 2))
+        arrow(ax, (x, a + h / 2), (x, b - h / 2))
     return ys
 
 
@@ -169,22 +155,22 @@ def draw_residual_block():
         y_sum = ys[-1] + step
         y_out = y_sum + step
         if col == 0:
-            _box(ax, x, y_sum, 1.6, h, "ReLU", "op")
-            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - h / 2))
-            _box(ax, x, y_out, 1.6, h, "output", "input")
-            _arrow(ax, (x, y_sum + h / 2), (x, y_out - h / 2))
+            _layer(ax, x, y_sum, 1.6, h, "ReLU", "op")
+            arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - h / 2))
+            _layer(ax, x, y_out, 1.6, h, "output", "input")
+            arrow(ax, (x, y_sum + h / 2), (x, y_out - h / 2))
         else:
             ax.add_patch(plt.Circle((x, y_sum), 0.22, facecolor="white", edgecolor=INK))
             ax.text(x, y_sum, "+", ha="center", va="center", fontsize=12, color=INK)
-            _arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - 0.22))
-            _box(ax, x, y_out, 1.6, h, "ReLU → output", "op")
-            _arrow(ax, (x, y_sum + 0.22), (x, y_out - h / 2))
+            arrow(ax, (x, ys[-1] + h / 2), (x, y_sum - 0.22))
+            _layer(ax, x, y_out, 1.6, h, "ReLU → output", "op")
+            arrow(ax, (x, y_sum + 0.22), (x, y_out - h / 2))
             # the shortcut: out of the input box's right side, up, into the sum
             xr = x + 1.55
             ax.plot([x + 0.8, xr, xr], [ys[0], ys[0], y_sum], color=PALETTE[1], lw=1.6)
-            _arrow(ax, (xr, y_sum), (x + 0.22, y_sum), color=PALETTE[1])
+            arrow(ax, (xr, y_sum), (x + 0.22, y_sum), color=PALETTE[1])
             if col == 2:
-                _box(ax, xr, (ys[0] + y_sum) / 2, 1.05, 0.8, "1×1 conv\n+ norm", "conv1",
+                _layer(ax, xr, (ys[0] + y_sum) / 2, 1.05, 0.8, "1×1 conv\n+ norm", "conv1",
                      fontsize=7.5)
             else:
                 ax.text(xr + 0.08, (ys[0] + y_sum) / 2, "identity", rotation=90,
@@ -213,63 +199,6 @@ def draw_vgg_nin_blocks():
 
 
 # --- charts -------------------------------------------------------------------------------
-
-# Top-5 error (%) of the best entry of the ImageNet challenge (ILSVRC) each year, as
-# reported by Russakovsky et al. (2015) and the winners' papers.
-ILSVRC_TOP5 = [
-    (2010, "NEC-UIUC", 28.2, False),
-    (2011, "XRCE", 25.8, False),
-    (2012, "AlexNet", 16.4, True),
-    (2013, "ZFNet", 11.7, True),
-    (2014, "GoogLeNet", 6.7, True),
-    (2015, "ResNet", 3.6, True),
-]
-
-
-def plot_imagenet_errors(results: Sequence[tuple[int, str, float, bool]] = ILSVRC_TOP5):
-    """Bar chart of the winning top-5 error on ImageNet by year; convnets in colour."""
-    fig, ax = plt.subplots(figsize=(6.2, 3.2))
-    xs = range(len(results))
-    colors = [PALETTE[0] if deep else "#9A9A9A" for *_, deep in results]
-    ax.bar(xs, [r[2] for r in results], color=colors)
-    for x, (_, _, err, _) in zip(xs, results):
-        ax.text(x, err + 0.6, f"{err:g}%", ha="center", fontsize=8)
-    ax.set_xticks(list(xs), [f"{y}\n{n}" for y, n, *_ in results], fontsize=8)
-    ax.set_ylabel("top-5 error (%)")
-    ax.grid(axis="x", visible=False)
-    ax.set_ylim(0, max(r[2] for r in results) * 1.15)
-    fig.tight_layout()
-    return fig
-
-
-def plot_grad_norms(norms: dict[str, Sequence[float]], title: str | None = None):
-    """Gradient norm of each layer's weights (first layer on the left), one line per
-    network, on a log scale."""
-    fig, ax = plt.subplots(figsize=(6.0, 3.2))
-    for name, values in norms.items():
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("layer (input side → output side)")
-    ax.set_ylabel("gradient norm")
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def plot_loss_curves(curves: dict[str, Sequence[float]], xlabel: str = "epoch",
-                     ylabel: str = "training loss"):
-    """One line per named sequence (for example training loss per epoch)."""
-    fig, ax = plt.subplots(figsize=(5.6, 3.2))
-    for name, values in curves.items():
-        ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3, label=name)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    fig.tight_layout()
-    return fig
-
 
 def plot_arch_bars(names: Sequence[str], columns: dict[str, Sequence[float]],
                    log: Sequence[str] = ()):

@@ -1,6 +1,6 @@
-"""Figures of the Autograd part: tangents and derivatives, the lecture's three-operator DAG
-(forward and backward), and drawings of the graph that autograd records (``grad_fn`` nodes
-linked by ``next_functions``).
+"""Figures of the Autograd part (the book's figure code, not an API): tangents and
+derivatives, the lecture's three-operator DAG (forward and backward), and drawings of the
+graph that autograd records (``grad_fn`` nodes linked by ``next_functions``).
 
 Everything is drawn with matplotlib alone (no graphviz), on a white background, and every
 function returns the ``Figure``.
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
 from ..plots import PALETTE
+from ._draw import blank, box
 
 # Node kinds and their colours: data tensors, operators, parameters, the backward engine's
 # nodes (grad_fn objects) and the leaves where gradients accumulate.
@@ -133,13 +134,9 @@ def draw_graph(g: Graph, figsize: tuple[float, float] = (7.5, 3.0), box_w: float
     for name, (x, y) in g.pos.items():
         style = STYLE[g.kind[name]]
         width = widths[name]
-        box = FancyBboxPatch((x - width / 2, y - box_h / 2), width, box_h,
-                             boxstyle="round,pad=0.02,rounding_size=0.08",
-                             facecolor=style["face"], edgecolor=style["edge"], lw=1.5,
-                             zorder=3)
-        ax.add_patch(box)
-        ax.text(x, y, g.label[name], ha="center", va="center", fontsize=fontsize, zorder=4)
-        patches[name] = box
+        patches[name] = box(ax, x, y, width, box_h, g.label[name], fill=style["face"],
+                            edge=style["edge"], ink="black", lw=1.5, fontsize=fontsize,
+                            style="round,pad=0.02,rounding_size=0.08", zorder=3)
     for source, target, opt in g.edges:
         color = opt.get("color", FORWARD_INK)
         start = g.pos[source]
@@ -162,10 +159,7 @@ def draw_graph(g: Graph, figsize: tuple[float, float] = (7.5, 3.0), box_w: float
             ax.text(x0 + t * (x1 - x0) + dx, y0 + t * (y1 - y0) + dy, opt["label"],
                     ha="center", va="center", fontsize=fontsize - 2, color=color, zorder=5,
                     bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, xlim, ylim)
     fig.tight_layout()
     return fig
 

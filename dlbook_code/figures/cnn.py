@@ -1,4 +1,4 @@
-"""Diagrams for the Convolutional networks part.
+"""Diagrams for the Convolutional networks part (the book's figure code, not an API).
 
 - :func:`draw_conv1d` draws a 1d convolution as boxes: the signal, the kernel under each
   window and the output, with the sum written out for every output value;
@@ -27,28 +27,17 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import conv_output_size
-from ..plots import PALETTE
+from ..plots import PALETTE, plot_curves
+from ._draw import HIGHLIGHT, blank, cell, fmt_number
 
-HIGHLIGHT = "#F5C26B"   # cells a computation reads
+# HIGHLIGHT (from ._draw) fills the cells a computation reads
 SECOND = "#9CC9E8"      # cells the next output reads
 PAD = "#D9D9D9"         # zero-padding cells
 
 
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.2g}"
-
-
-def _box(ax, x: float, y: float, text: str, fill: str = "white", size: float = 1.0,
-         fontsize: float = 11) -> None:
-    ax.add_patch(Rectangle((x, y), size, size, facecolor=fill, edgecolor="black", lw=1))
-    ax.text(x + size / 2, y + size / 2, text, ha="center", va="center", fontsize=fontsize)
-
-
-def _blank(ax, width: float, height: float) -> None:
-    ax.set_xlim(-0.2, width + 0.2)
-    ax.set_ylim(-0.2, height + 0.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+def _fmt(v) -> str:
+    """A value as these figures write it: two significant digits."""
+    return fmt_number(v, digits=2)
 
 
 def draw_conv1d(x: Sequence[float], u: Sequence[float]):
@@ -63,11 +52,11 @@ def draw_conv1d(x: Sequence[float], u: Sequence[float]):
     top = 2 * rows
     ax.text(-0.3, top + 0.5, "x", ha="right", va="center", fontsize=12, style="italic")
     for j in range(W):
-        _box(ax, j, top, _fmt(xt[j]))
+        cell(ax, j, top, _fmt(xt[j]))
     for i in range(n):
         yy = top - 2 * (i + 1)
         for j in range(W):
-            _box(ax, j, yy + 0.5, "", fill=HIGHLIGHT if i <= j < i + w else "white", size=0.5)
+            cell(ax, j, yy + 0.5, "", fill=HIGHLIGHT if i <= j < i + w else "white", size=0.5)
         for j in range(w):
             ax.text(i + j + 0.5, yy + 0.1, f"×{_fmt(ut[j])}", ha="center", va="center",
                     fontsize=9, color=PALETTE[0])
@@ -77,10 +66,8 @@ def draw_conv1d(x: Sequence[float], u: Sequence[float]):
     bottom = top - 2 * (n + 1)
     ax.text(-0.3, bottom + 0.5, "x ⊛ u", ha="right", va="center", fontsize=12, style="italic")
     for i in range(n):
-        _box(ax, i, bottom, _fmt(y[i]), fill=HIGHLIGHT)
-    _blank(ax, W + 6, top + 1)
-    ax.set_xlim(-2.2, W + 6)
-    ax.set_ylim(bottom - 0.3, top + 1.3)
+        cell(ax, i, bottom, _fmt(y[i]), fill=HIGHLIGHT)
+    blank(ax, (-2.2, W + 6), (bottom - 0.3, top + 1.3))
     fig.tight_layout()
     return fig
 
@@ -134,7 +121,7 @@ def draw_padding_stride_dilation(size: int = 5, kernel: int = 3,
                     fill = SECOND if c not in first else "#C8B273"
                 ax.add_patch(Rectangle((c, n - 1 - r), 1, 1, facecolor=fill, edgecolor="black",
                                        lw=0.6 if padded else 1))
-        _blank(ax, n, n)
+        blank(ax, (-0.2, n + 0.2), (-0.2, n + 0.2))
         desc = ", ".join(f"{k}={v}" for k, v in s.items()) or "no padding, stride 1"
         ax.set_title(f"{desc}\n{size}×{size} → {out}×{out}", fontsize=9)
     fig.suptitle(f"{kernel}×{kernel} kernel", fontsize=10)
@@ -201,19 +188,18 @@ def draw_pooling1d(x: Sequence[float], kernel: int = 2, mode: str = "max"):
         block = xt[b * kernel:(b + 1) * kernel]
         for j, v in enumerate(block.tolist()):
             hit = mode == "max" and j == int(block.argmax())
-            _box(ax, b * kernel + j, 2, _fmt(v), fill=HIGHLIGHT if hit or mode == "avg"
+            cell(ax, b * kernel + j, 2, _fmt(v), fill=HIGHLIGHT if hit or mode == "avg"
                  else "white")
         ax.add_patch(Rectangle((b * kernel, 2), kernel, 1, fill=False, edgecolor=PALETTE[0],
                                lw=2.2))
-        _box(ax, b * kernel + (kernel - 1) / 2, 0, _fmt(y[b]), fill=HIGHLIGHT)
+        cell(ax, b * kernel + (kernel - 1) / 2, 0, _fmt(y[b]), fill=HIGHLIGHT)
         ax.annotate("", xy=(b * kernel + kernel / 2, 1.05), xytext=(b * kernel + kernel / 2, 1.95),
                     arrowprops=dict(arrowstyle="->", color=PALETTE[0]))
     for j in range(n * kernel, W):  # leftover samples that floor() drops
-        _box(ax, j, 2, _fmt(xt[j]), fill=PAD)
+        cell(ax, j, 2, _fmt(xt[j]), fill=PAD)
     ax.text(-0.3, 2.5, "x", ha="right", va="center", style="italic", fontsize=12)
     ax.text(-0.3, 0.5, f"{mode}pool", ha="right", va="center", style="italic", fontsize=10)
-    _blank(ax, W, 3)
-    ax.set_xlim(-1.6, W + 0.2)
+    blank(ax, (-1.6, W + 0.2), (-0.2, 3.2))
     fig.tight_layout()
     return fig
 
@@ -236,17 +222,18 @@ def plot_shift_sensitivity(shifts: Sequence[int], curves: Mapping[str, Sequence[
 def plot_lr_curves(histories: Mapping[float, object]):
     """Train loss and test error (percent) against the epoch, one line per learning rate:
     ``histories`` maps a learning rate to the :class:`~dlbook_code.train.History` of its
-    run."""
+    run. Two panels of :func:`~dlbook_code.plots.plot_curves`."""
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(8.4, 3.2))
-    for (lr, h), marker in zip(histories.items(), "osD^v"):
-        a0.plot(h["epoch"], h["train_loss"], marker=marker, markersize=4, label=f"η = {lr:g}")
-        a1.plot(h["epoch"], [100 * (1 - a) for a in h["test_acc"]], marker=marker,
-                markersize=4, label=f"η = {lr:g}")
-    a0.set_ylabel("train loss")
-    a1.set_ylabel("test error (%)")
+    runs = {f"η = {lr:g}": h for lr, h in histories.items()}
+    plot_curves({k: (h["epoch"], h["train_loss"]) for k, h in runs.items()}, "epoch",
+                "train loss", ax=a0, marker="o")
+    plot_curves({k: (h["epoch"], [100 * (1 - a) for a in h["test_acc"]])
+                 for k, h in runs.items()}, "epoch", "test error (%)", ax=a1, marker="o")
     for a in (a0, a1):
-        a.set_xlabel("epoch")
+        for line, marker in zip(a.lines, "osD^v"):  # a marker per rate, too
+            line.set_marker(marker)
+            line.set_markersize(4)
+        a.legend()  # again, to show the markers
         a.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
-        a.legend()
     fig.tight_layout()
     return fig

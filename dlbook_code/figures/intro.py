@@ -1,8 +1,9 @@
-"""Figures and reference data of the Introduction part.
+"""Figures and reference data of the Introduction part (the book's figure code, not an
+API; the ILSVRC table is in :mod:`.reference`).
 
-The data here are published facts the chapters tabulate and plot (ILSVRC winners' errors,
-prices of compute, data-set sizes, training compute of milestone systems); each table
-names its source. The drawing functions return a matplotlib ``Figure``.
+The data here are published facts the chapters tabulate and plot (prices of compute,
+data-set sizes, training compute of milestone systems); each table names its source. The
+drawing functions return a matplotlib ``Figure``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
+from matplotlib.patches import Patch, Rectangle
 
 from ..plots import PALETTE
+from ._draw import arrow, blank, box
 
 # --- history -------------------------------------------------------------------------------
 
@@ -71,53 +73,6 @@ def draw_timeline(events: Sequence[tuple[int, str, str, str]] = HISTORY):
     return fig
 
 
-# --- ImageNet ----------------------------------------------------------------------------
-
-#: Top-5 classification error (%) of the ILSVRC winner per year, and the winning entry.
-#: 2010–2014: Russakovsky et al. (2015) (2013: Clarifai, Zeiler and Fergus's ZFNet);
-#: 2015: He et al. (2016); 2016: ILSVRC 2016 results (Trimps-Soushen ensemble);
-#: 2017: Hu et al. (2018), SENet.
-ILSVRC_TOP5: list[tuple[int, float, str]] = [
-    (2010, 28.2, "NEC-UIUC"),
-    (2011, 25.8, "XRCE"),
-    (2012, 16.4, "AlexNet"),
-    (2013, 11.7, "Clarifai"),
-    (2014, 6.7, "GoogLeNet"),
-    (2015, 3.6, "ResNet"),
-    (2016, 3.0, "Trimps"),
-    (2017, 2.3, "SENet"),
-]
-#: Top-5 error of a trained human annotator (Russakovsky et al., 2015).
-HUMAN_TOP5 = 5.1
-
-
-def plot_imagenet_errors(results: Sequence[tuple[int, float, str]] = ILSVRC_TOP5,
-                         human: float = HUMAN_TOP5):
-    """Bar chart of the winners' top-5 error by year, deep networks (2012 on) highlighted,
-    with the human annotator's error as a dashed line."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    years = [r[0] for r in results]
-    errors = [r[1] for r in results]
-    colours = [PALETTE[0] if y >= 2012 else "#999999" for y in years]
-    bars = ax.bar(years, errors, color=colours, width=0.7)
-    for bar, (_, err, who) in zip(bars, results):
-        ax.text(bar.get_x() + bar.get_width() / 2, err + 0.6, f"{err:.1f}%\n{who}",
-                ha="center", va="bottom", fontsize=8, linespacing=1.1)
-    ax.axhline(human, color=PALETTE[1], ls="--", lw=1.2)
-    ax.text(years[-1] + 0.5, human, f"human\n{human}%", color=PALETTE[1], ha="left",
-            va="center", fontsize=8)
-    ax.set_xlim(years[0] - 0.6, years[-1] + 1.4)
-    ax.set_ylim(0, max(errors) * 1.3)
-    ax.set_xticks(years)
-    ax.set_xlabel("ILSVRC year")
-    ax.set_ylabel("top-5 error (%)")
-    ax.legend(handles=[Patch(color="#999999", label="hand-designed features"),
-                       Patch(color=PALETTE[0], label="deep convolutional networks")],
-              loc="upper right")
-    fig.tight_layout()
-    return fig
-
-
 # --- the semantic gap --------------------------------------------------------------------
 
 def plot_semantic_gap(image: torch.Tensor, rows: int = 4, cols: int = 8, channel: int = 0):
@@ -166,15 +121,8 @@ CONVNET_OPERATORS: list[tuple[str, str, str]] = [
 ]
 
 
-def _box(ax, x, y, text, w, h, fc, ec, fontsize=8, style="round,pad=0.02,rounding_size=0.08"):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle=style, fc=fc, ec=ec,
-                                lw=1.2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
-
-
-def _arrow(ax, p, q, colour="#333333", style="-|>", ls="-"):
-    ax.add_patch(FancyArrowPatch(p, q, arrowstyle=style, mutation_scale=10, color=colour,
-                                 lw=1.0, ls=ls, shrinkA=0, shrinkB=0))
+_ROUND = "round,pad=0.02,rounding_size=0.08"
+_EDGE = dict(color="#333333", lw=1.0)  # the arrows between operators
 
 
 def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPERATORS,
@@ -191,24 +139,25 @@ def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPER
     for k in range(n):
         r, c = divmod(k, per_row)
         pos.append(((c + 1) * dx, -r * dy))
-    _box(ax, *pos[0], "x\n1×28×28", w * 0.9, h * 1.4, "white", PALETTE[2], fontsize=9,
-         style="round,pad=0.02,rounding_size=0.2")
+    box(ax, *pos[0], w * 0.9, h * 1.4, "x\n1×28×28", edge=PALETTE[2], ink="black", lw=1.2,
+        fontsize=9, style="round,pad=0.02,rounding_size=0.2")
     for k, (op, params, shape) in enumerate(operators, start=1):
         x, y = pos[k]
         last = k == n
-        _box(ax, x, y, op, w, h, "#FFF3D6" if last else "#E5F0FA", PALETTE[4] if last
-             else PALETTE[0], fontsize=9)
+        box(ax, x, y, w, h, op, fill="#FFF3D6" if last else "#E5F0FA",
+            edge=PALETTE[4] if last else PALETTE[0], ink="black", lw=1.2, fontsize=9,
+            style=_ROUND)
         px, py = pos[k - 1]
         if abs(py - y) < 1e-6:  # same row: straight arrow
-            _arrow(ax, (px + w / 2, py), (x - w / 2, y))
+            arrow(ax, (px + w / 2, py), (x - w / 2, y), **_EDGE)
         else:  # wrap to the next row
             turn = py - h / 2 - 0.45
             ax.plot([px, px, 0, 0], [py - h / 2, turn, turn, y], color="#333333", lw=1.0)
-            _arrow(ax, (0, y), (x - w / 2, y))
+            arrow(ax, (0, y), (x - w / 2, y), **_EDGE)
         if params:
             ax.text(x, y + 0.85, params, ha="center", va="center", fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=PALETTE[3]))
-            _arrow(ax, (x, y + 0.66), (x, y + h / 2), colour=PALETTE[3])
+            arrow(ax, (x, y + 0.66), (x, y + h / 2), color=PALETTE[3], lw=1.0)
         wraps = k < n and abs(pos[k + 1][1] - y) > 1e-6
         if wraps:  # beside the line going down to the next row
             ax.text(x + 0.08, y - h / 2 - 0.04, shape, ha="left", va="top", fontsize=8,
@@ -216,10 +165,7 @@ def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPER
         else:  # under the edge leaving the box
             ax.text(x + dx / 2, y - h / 2 - 0.04, shape, ha="center", va="top", fontsize=8,
                     color="#555555")
-    ax.set_xlim(-0.7, (per_row + 0.7) * dx)
-    ax.set_ylim(-(nrows - 1) * dy - 0.8, 1.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.7, (per_row + 0.7) * dx), (-(nrows - 1) * dy - 0.8, 1.2))
     fig.tight_layout()
     return fig
 

@@ -1,4 +1,5 @@
-"""Diagrams for the Tensors part: tensors drawn as grids of their values.
+"""Diagrams for the Tensors part: tensors drawn as grids of their values (the book's
+figure code, not an API).
 
 - :func:`draw_tensors` draws one or more tensors (0d to 3d) side by side as tables of
   numbers, with optional highlighted or faded cells and operators between them (the
@@ -19,24 +20,14 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 
 from ..inspect import float32_fields, storage_indices
 from ..plots import PALETTE
+from ._draw import HIGHLIGHT, arrow, blank, cell, fmt_number
 
-HIGHLIGHT = "#F5C26B"   # fill of highlighted cells (a light version of the palette's orange)
 FADED = "#B0B0B0"       # text of faded cells (say, coefficients replicated by expand)
 ROW_FILLS = ["#A6CEE3", "#FDBF6F", "#B2DF8A", "#F4A6C8", "#CAB2D6", "#FFFF99"]
-
-
-def _fmt(v: float | int | bool, fmt: str | None) -> str:
-    if fmt is not None:
-        return format(v, fmt)
-    if isinstance(v, bool):
-        return "T" if v else "F"
-    if isinstance(v, int):
-        return str(v)
-    return f"{v:.3g}"
 
 
 def _as_3d(t: torch.Tensor) -> torch.Tensor:
@@ -69,11 +60,9 @@ def _draw_one(ax, t: torch.Tensor, x0: float, y0: float, gap: float, fontsize: f
                     fill = fills[k][i][j] or "white"
                 if h3 is not None and bool(h3[k, i, j]):
                     fill = HIGHLIGHT
-                ax.add_patch(Rectangle((xs + j, y0 + i), 1, 1, facecolor=fill,
-                                       edgecolor="#333333", linewidth=1.0))
                 colour = FADED if f3 is not None and bool(f3[k, i, j]) else "black"
-                ax.text(xs + j + 0.5, y0 + i + 0.5, _fmt(t3[k, i, j].item(), fmt),
-                        ha="center", va="center", fontsize=fontsize, color=colour)
+                cell(ax, xs + j, y0 + i, fmt_number(t3[k, i, j].item(), fmt), fill=fill,
+                     edge="#333333", ink=colour, fontsize=fontsize)
         if s > 1:  # name the slice, as the index of the first axis
             ax.text(xs + c / 2, y0 + r + 0.35, f"[{k}]", ha="center", va="top",
                     fontsize=fontsize * 0.8, color="#555555", family="monospace")
@@ -121,10 +110,7 @@ def draw_tensors(items: Sequence, between: Sequence[str] | None = None, ncols: i
                         va="center", fontsize=fontsize * 1.5)
             x += w + hgap
         y += height + vgap + 0.6
-    ax.set_xlim(-0.1, total_w + 0.1)
-    ax.set_ylim(total_h + 0.1, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, total_w + 0.1), (total_h + 0.1, -0.1))
     if title:
         fig.suptitle(title, fontsize=fontsize * 1.1)
     return fig
@@ -187,10 +173,8 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
             continue
         below = axis == 1
         y_arc = y_store + 1.1 if below else y_store - 0.55
-        ax.add_patch(FancyArrowPatch((first + 0.5, y_arc), (first + step + 0.5, y_arc),
-                                     arrowstyle="-|>", mutation_scale=8, color="#333333",
-                                     linewidth=0.9,
-                                     connectionstyle=f"arc3,rad={0.4 if below else -0.3}"))
+        arrow(ax, (first + 0.5, y_arc), (first + step + 0.5, y_arc), color="#333333", lw=0.9,
+              rad=0.4 if below else -0.3, size=8, shrink=2)
         name = f"stride({axis if t.dim() == 2 else 0})={step}"
         bulge = (0.2 if below else 0.15) * abs(step) + 0.15
         ax.text(first + step / 2 + 0.5, y_arc + bulge if below else y_arc - bulge, name,
@@ -202,15 +186,11 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
     ax.text(x_t, y_t + r + 0.25, desc, ha="left", va="top", fontsize=fontsize,
             family="monospace")
     # the offset: an arrow from the first coefficient to the storage cell it reads
-    ax.add_patch(FancyArrowPatch((x_t + 0.5, y_t), (first + 0.5, y_store + 1.0),
-                                 arrowstyle="-|>", mutation_scale=9, color=PALETTE[0],
-                                 linewidth=1.2, shrinkA=1, shrinkB=1))
+    arrow(ax, (x_t + 0.5, y_t), (first + 0.5, y_store + 1.0), color=PALETTE[0], lw=1.2,
+          size=9, shrink=1)
     ax.text(max(x_t, first) + 1.1, y_t - 0.5, f"offset={first}",
             ha="left", va="center", fontsize=fontsize * 0.8, color=PALETTE[0])
-    ax.set_xlim(-0.1, width)
-    ax.set_ylim(height, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, width), (height, -0.1))
     return fig
 
 
@@ -235,10 +215,7 @@ def draw_float32(value: float, cell: float = 0.27):
     frac = 1 + man / 2**23
     ax.text(16, 3.6, f"{value:g} = (-1)^{sign} × 2^({exp} - 127) × {frac:.7g}",
             ha="center", va="top", fontsize=fontsize * 1.05, family="monospace")
-    ax.set_xlim(-0.1, 32.1)
-    ax.set_ylim(4.3, -0.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    blank(ax, (-0.1, 32.1), (4.3, -0.1))
     return fig
 
 

@@ -1,7 +1,6 @@
-"""Figures for the Training part: curves, sweeps, schedules and loss distributions.
+"""Figures for the Training part: sweeps, schedules and loss distributions (the book's
+figure code, not an API; one-panel curves are :func:`dlbook_code.plots.plot_curves`).
 
-- :func:`plot_curves` draws several labelled curves on one panel (losses against epochs or
-  seconds, loss functions against the residual...);
 - :func:`plot_gradient_noise` draws how far a mini-batch gradient lies from the full one,
   against the batch size, with the :math:`1/\\sqrt{B}` law for reference;
 - :func:`plot_activations` draws activation functions and their derivatives side by side;
@@ -24,37 +23,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import torch
 
-from ..plots import PALETTE
-
-
-def _values(v) -> list[float]:
-    if isinstance(v, torch.Tensor):
-        return v.detach().cpu().flatten().tolist()
-    return [float(a) for a in v]
-
-
-def plot_curves(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], xlabel: str,
-                ylabel: str, *, logx: bool = False, logy: bool = False,
-                title: str | None = None, ax=None, marker: str | None = None):
-    """One panel with a line per entry of ``curves = {label: (xs, ys)}``."""
-    fig = None
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.2, 3.4))
-    for i, (label, (xs, ys)) in enumerate(curves.items()):
-        ax.plot(_values(xs), _values(ys), label=label, color=PALETTE[i % len(PALETTE)],
-                marker=marker, markersize=3)
-    if logx:
-        ax.set_xscale("log")
-    if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    if fig is not None:
-        fig.tight_layout()
-    return fig if fig is not None else ax.figure
+from ..plots import PALETTE, _values
 
 
 def plot_gradient_noise(batch_sizes: Sequence[int], rel_errors: Sequence[float]):
