@@ -68,9 +68,10 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
                          Sizes(epochs=10, batch_size=256)),
     "training.mlp_compare": _q_f(Sizes(epochs=3, n_train=4000, n_test=1000, batch_size=64),
                                  Sizes(epochs=10, batch_size=256)),
-    # Dropout needs a setup that over-fits: a small subset memorised over many epochs.
+    # Dropout needs a setup that over-fits: a small subset memorised over many epochs (the
+    # full profile: five times the images, the whole test set).
     "training.dropout": _q_f(Sizes(epochs=40, n_train=1000, n_test=1000, batch_size=32),
-                             Sizes(epochs=20, batch_size=256)),
+                             Sizes(epochs=60, n_train=5000, batch_size=32)),
     # Capacity: a small subset, long enough for the widest network to memorise it.
     "training.capacity": _q_f(Sizes(epochs=100, n_train=1000, n_test=1000, batch_size=50),
                               Sizes(epochs=100, n_train=1000, batch_size=50)),

@@ -6,7 +6,7 @@ plain notebook that readers open in Colab: ``_build/html/_colab/<part>/<name>.ip
 ``testpaths`` includes that folder and the hook in the root ``conftest.py`` collects them
 (nbmake alone skips anything under ``_build``), so the suite executes exactly those
 notebooks (their Colab install cell does nothing outside Colab), and a new chapter is
-executed with no test edit. ``tests/test_colab.py`` checks that every chapter has its
+executed with no test edit. ``tests/publishing/test_colab.py`` checks that every chapter has its
 notebook. Which pages there are, and which are notebooks, comes from
 :mod:`dlbook_build.sources`, as for the build itself.
 """

@@ -18,7 +18,7 @@ import pytest
 from dlbook_code import data
 from dlbook_code.profile import EXPERIMENTS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LIMIT_MB = 4 * 1024
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from dlbook_code.figures import reference as ref
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 CHAPTERS = ["intro/neural-networks-to-deep-learning.md", "architectures/alexnet.md"]
 
 
