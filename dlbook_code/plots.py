@@ -146,19 +146,11 @@ def show_kernels(weight: torch.Tensor, ncols: int = 8, scale: float = 1.0,
     w = weight.detach().float().cpu()
     if w.dim() == 4:
         w = w[:, 0]
-    n = w.shape[0]
-    ncols = min(ncols, n)
-    nrows = (n + ncols - 1) // ncols
-    fig, axes = plt.subplots(nrows, ncols, figsize=(scale * ncols, scale * nrows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            m = w[i].abs().max().item() or 1.0
-            ax.imshow(w[i].numpy(), cmap="RdBu_r", vmin=-m, vmax=m)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+
+    def draw(ax, k):
+        m = k.abs().max().item() or 1.0
+        ax.imshow(k.numpy(), cmap="RdBu_r", vmin=-m, vmax=m)
+    return _grid(w, draw, ncols, scale, title)
 
 
 def show_feature_maps(maps: torch.Tensor, ncols: int = 8, scale: float = 1.0,
@@ -167,14 +159,19 @@ def show_feature_maps(maps: torch.Tensor, ncols: int = 8, scale: float = 1.0,
     m = maps.detach().float().cpu()
     if m.dim() == 4:
         m = m[0]
-    n = m.shape[0]
+    return _grid(m, lambda ax, k: ax.imshow(k.numpy(), cmap="gray"), ncols, scale, title)
+
+
+def _grid(images: torch.Tensor, draw, ncols: int, scale: float, title: str | None):
+    """A grid of ``ncols`` columns, one axis per image ``(H, W)`` drawn by ``draw(ax, image)``."""
+    n = images.shape[0]
     ncols = min(ncols, n)
     nrows = (n + ncols - 1) // ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(scale * ncols, scale * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:
-            ax.imshow(m[i].numpy(), cmap="gray")
+            draw(ax, images[i])
     if title:
         fig.suptitle(title)
     fig.tight_layout()
