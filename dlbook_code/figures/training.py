@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from ..plots import PALETTE, _values
 
@@ -102,6 +103,7 @@ def plot_lr_schedules(schedules: Mapping[str, Sequence[float]]):
         ax.step(range(1, len(lrs) + 1), lrs, where="post", label=name,
                 color=PALETTE[i % len(PALETTE)])
     ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_xlabel("epoch")
     ax.set_ylabel("learning rate")
     ax.legend()
