@@ -95,11 +95,16 @@ def plot_curves(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], x
     fig = None
     if ax is None:
         fig, ax = plt.subplots(figsize=(5.2, 3.4))
+    whole = True  # every x a whole number (epochs, layers): no ticks in between
     for i, (label, (xs, ys)) in enumerate(curves.items()):
-        ax.plot(_values(xs), _values(ys), label=label, color=PALETTE[i % len(PALETTE)],
+        xs = _values(xs)
+        whole = whole and all(float(x).is_integer() for x in xs)
+        ax.plot(xs, _values(ys), label=label, color=PALETTE[i % len(PALETTE)],
                 marker=marker, markersize=3)
     if logx:
         ax.set_xscale("log")
+    elif whole:
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

@@ -55,6 +55,15 @@ def test_plot_curves_draws_one_line_per_entry_with_its_label():
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("epoch", "loss", "t")
 
 
+def test_plot_curves_puts_no_tick_between_whole_numbers():
+    whole = plots.plot_curves({"a": ([1, 2, 3], [3, 2, 1])}, "epoch", "loss").axes[0]
+    whole.figure.canvas.draw()
+    assert all(float(t).is_integer() for t in whole.get_xticks())
+    real = plots.plot_curves({"a": ([0.5, 1.0, 1.5], [3, 2, 1])}, "x", "y").axes[0]
+    real.figure.canvas.draw()
+    assert not all(float(t).is_integer() for t in real.get_xticks())
+
+
 def test_plot_curves_draws_on_a_given_axis():
     fig, (a0, a1) = plt.subplots(1, 2)
     assert plots.plot_curves({"x": ([1, 2], [1, 4])}, "n", "y", ax=a1, logx=True) is fig
