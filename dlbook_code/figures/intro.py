@@ -283,7 +283,7 @@ def plot_compute_prices(prices: Sequence[tuple[str, str, float, float]] = COMPUT
 # --- what a network learned, and how to fool it --------------------------------------------
 
 def plot_occlusion(image: torch.Tensor, heat: torch.Tensor, label: str):
-    """An image ``(1, H, W)`` and the probability of its true class when a grey patch hides
+    """An image ``(1, H, W)`` and the probability of its true class when a black patch hides
     each position (Zeiler and Fergus's occlusion experiment)."""
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(5.6, 2.7))
     a0.imshow(image.detach().cpu().squeeze(0).numpy(), cmap="gray")
