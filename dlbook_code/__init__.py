@@ -17,7 +17,8 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
-from .data import DataError, batches, class_names, data_root, is_sample, load_dataset, load_tensors, resize
+from .data import (DataError, batches, class_names, data_root, is_sample, load_dataset,
+                   load_tensors, resize, split)
 from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
 from .notebook import glue
@@ -30,6 +31,6 @@ __all__ = [
     "batches", "class_names", "count_macs", "data_root", "device_name", "eval_mode", "evaluate",
     "expect", "fit", "glue", "is_sample", "load_dataset", "load_tensors", "num_params",
     "per_sample_losses", "pick_device", "profile_name", "resize", "seed_everything", "setup",
-    "sizes", "summary",
+    "sizes", "split", "summary",
 ]
 __version__ = "0.1.0"

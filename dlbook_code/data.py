@@ -275,6 +275,27 @@ def load_tensors(name: str, train: bool = True, n: int | None = None,
     return x.contiguous(), targets.to(device)
 
 
+def split(x: torch.Tensor, y: torch.Tensor, n_val: int | float, seed: int = 0
+          ) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """Split ``(x, y)`` at random into ``(x_train, y_train), (x_val, y_val)``.
+
+    ``n_val`` is the number of validation samples (an int) or a fraction of ``len(x)`` (a
+    float). The permutation comes from its own generator seeded with ``seed``, so the
+    same call gives the same split on every run and device, whatever the global seed, and
+    the two parts never share a sample.
+    """
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x has {x.shape[0]} samples but y has {y.shape[0]}")
+    n = x.shape[0]
+    k = round(n_val * n) if isinstance(n_val, float) else int(n_val)
+    if not 0 < k < n:
+        raise ValueError(f"n_val={n_val!r} leaves no training or no validation sample out "
+                         f"of {n}; use a count between 1 and {n - 1} or a fraction in (0, 1)")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).to(x.device)
+    val, train = order[:k], order[k:]
+    return (x[train], y[train]), (x[val], y[val])
+
+
 def resize(x: torch.Tensor, size: int) -> torch.Tensor:
     """Resize images ``(N, C, H, W)`` to ``(N, C, size, size)`` (bilinear, antialiased)."""
     if x.dim() != 4:

@@ -90,6 +90,14 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
                               Sizes(epochs=30)),
     # Shift-invariance of pooling, measured on this many MNIST test digits.
     "cnn.pooling_shift": _q_f(Sizes(n_test=500), Sizes(n_test=10000)),
+    # --- deep training (validation, optimisers, initialisation, normalisation,
+    # regularisation, losses and transfer) ------------------------------------------------
+    # deep.validation
+    # deep.optimisers
+    # deep.init
+    # deep.norm
+    # deep.regularisation
+    # deep.losses
     # --- architectures -------------------------------------------------------------------
     # Quick sizes teach on a laptop CPU: every network learns (>= 70% test accuracy) in
     # about ten to twenty seconds, thinner (width_div) and on smaller images than the

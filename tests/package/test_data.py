@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from dlbook_code import data
-from dlbook_code.data import DataError, batches, load_tensors, resize
+from dlbook_code.data import DataError, batches, load_tensors, resize, split
 
 
 @pytest.fixture(autouse=True)
@@ -188,3 +188,24 @@ def test_real_cifar_horse_is_image_43():
     ds = data.load_dataset("cifar10")
     first = torch.from_numpy(ds.data[43]).permute(2, 0, 1)[0, 0, :8].tolist()
     assert first == [99, 98, 100, 103, 105, 107, 108, 110]
+
+
+def test_split_is_reproducible_disjoint_and_complete():
+    x = torch.arange(100.0).view(100, 1)
+    y = torch.arange(100)
+    (xa, ya), (va, vya) = split(x, y, 0.2, seed=3)
+    torch.manual_seed(123)  # the global seed does not move the split
+    (xb, _), (vb, _) = split(x, y, 20, seed=3)
+    assert len(va) == 20 and len(xa) == 80
+    assert torch.equal(va, vb) and torch.equal(xa, xb)
+    assert set(ya.tolist()).isdisjoint(vya.tolist())
+    assert sorted(ya.tolist() + vya.tolist()) == list(range(100))
+    assert torch.equal(xa[:, 0].long(), ya)  # images stay with their labels
+    (_, _), (vc, _) = split(x, y, 20, seed=4)
+    assert not torch.equal(va, vc)
+
+
+@pytest.mark.parametrize("n_val", [0, 100, 1.0, 0.0])
+def test_split_that_leaves_a_part_empty_is_refused(n_val):
+    with pytest.raises(ValueError, match="n_val"):
+        split(torch.zeros(100, 1), torch.zeros(100), n_val)
