@@ -17,8 +17,17 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
-from .data import (DataError, batches, class_names, data_root, is_sample, load_dataset,
-                   load_tensors, resize, split)
+from .data import (
+                   DataError,
+                   batches,
+                   class_names,
+                   data_root,
+                   is_sample,
+                   load_dataset,
+                   load_tensors,
+                   resize,
+                   split,
+)
 from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
 from .notebook import glue

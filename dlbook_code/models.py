@@ -7,6 +7,7 @@ Every model takes ``in_channels`` and ``num_classes``, maps images ``(N, C, H, W
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -56,6 +57,36 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+
+class DeepMLP(nn.Module):
+    """A deep multilayer perceptron of equal-width hidden layers, plain or residual, to study
+    how signals and gradients travel through depth (the ResNet and initialisation chapters).
+
+    ``num_inputs -> width``, then ``depth`` hidden layers ``width -> width``, then
+    ``width -> num_classes``, with ``activation`` (a module class) after every layer but the
+    last. With ``residual=True`` each hidden layer adds its output, scaled by
+    ``1/sqrt(depth)``, to its input (``h = h + act(layer(h)) / sqrt(depth)``) instead of
+    replacing it (He et al., 2016), so that the sum of ``depth`` branches keeps the signal at
+    a constant scale. The layers are ``inp``, ``hidden`` (a ``ModuleList``) and ``out``, with
+    PyTorch's default initialisation.
+    """
+
+    def __init__(self, depth: int, width: int = 64, residual: bool = False,
+                 activation: type[nn.Module] = nn.ReLU, num_inputs: int = 784,
+                 num_classes: int = 10):
+        super().__init__()
+        self.inp = nn.Linear(num_inputs, width)
+        self.hidden = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))
+        self.out = nn.Linear(width, num_classes)
+        self.act = activation()
+        self.residual, self.scale = residual, 1 / math.sqrt(depth) if depth else 1.0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, C, H, W) or (N, num_inputs)
+        h = self.act(self.inp(x.flatten(1)))  # (N, width)
+        for layer in self.hidden:
+            h = h + self.scale * self.act(layer(h)) if self.residual else self.act(layer(h))
+        return self.out(h)  # (N, num_classes)
 
 
 class CourseConvNet(nn.Module):

@@ -93,11 +93,56 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # --- deep training (validation, optimisers, initialisation, normalisation,
     # regularisation, losses and transfer) ------------------------------------------------
     # deep.validation
+    # Twenty candidates that differ only by their seed; n_test is the size of the validation
+    # split and of the selection set drawn from the test split (the rest of it is "fresh").
+    "deep.validation.selection": _q_f(Sizes(epochs=5, n_train=1500, n_test=500, batch_size=50),
+                                      Sizes(epochs=10, n_train=10500, n_test=500,
+                                            batch_size=50)),
+    # Early stopping needs a setup that over-fits: n_train images, half of them for validation.
+    "deep.validation.early_stopping": _q_f(Sizes(epochs=40, n_train=2000, n_test=2000,
+                                                 batch_size=50),
+                                           Sizes(epochs=60, n_train=10000, batch_size=50)),
     # deep.optimisers
+    # Five optimisers x three learning rates on a 3-hidden-layer MLP, a budget short enough
+    # for the optimiser to matter: 3 x 79 = 237 updates per run (quick, ~13 s CPU in all),
+    # 3 x 196 = 588 on the whole training set (full).
+    "deep.optimisers": _q_f(Sizes(epochs=3, n_train=6000, n_test=2000, batch_size=64),
+                            Sizes(epochs=3, n_train=None, n_test=None, batch_size=256)),
     # deep.init
+    # Signal scales at initialisation on one batch; short SGD runs of a 30-layer ReLU MLP,
+    # long enough for He's initialisation to leave the uniform guess's loss far behind (9
+    # runs: 3 rules x 3 learning rates; the full size also runs in under two minutes on a CPU).
+    "deep.init": _q_f(Sizes(epochs=4, n_train=4000, n_test=1000, batch_size=64),
+                      Sizes(epochs=6, n_train=20000, n_test=None, batch_size=64)),
     # deep.norm
+    # An MLP of ten hidden layers with and without batch norm, 18 short runs across learning
+    # rates (a fifth of the images held out for validation). The lesson is about a short,
+    # fixed budget: given 2 epochs of the whole set, the default-initialised network starts
+    # to learn at one rate, so the full profile stops at 20,000 images.
+    "deep.norm.lr": _q_f(Sizes(epochs=2, n_train=5000, n_test=1000, batch_size=50),
+                         Sizes(epochs=2, n_train=20000, n_test=None, batch_size=50)),
+    # The evaluation-mode pitfall: n_train / batch_size = 10 updates only, in both profiles.
+    "deep.norm.few_steps": _q_f(Sizes(epochs=1, n_train=500, batch_size=50),
+                                Sizes(epochs=1, n_train=500, batch_size=50)),
     # deep.regularisation
+    # One over-fitting setup on CIFAR-10 (a small convnet memorising a small subset over
+    # many epochs), trained six times; n_test is also the size of the validation split. The
+    # same thin network in both profiles: a wider one memorises even augmented images.
+    "deep.regularisation": _q_f(Sizes(epochs=30, n_train=500, n_test=1000, batch_size=25,
+                                      width_div=2),
+                                Sizes(epochs=60, n_train=2000, n_test=1000, batch_size=50,
+                                      width_div=2)),
     # deep.losses
+    # Logistic regression by full-batch gradient descent on two classes of the first n_train
+    # Fashion-MNIST images (epochs = gradient steps).
+    "deep.losses.logistic": _q_f(Sizes(epochs=300, n_train=10000, n_test=2000),
+                                 Sizes(epochs=1000, n_train=None, n_test=None)),
+    # Transfer: the source task (MNIST) and the few labelled target images (Fashion-MNIST,
+    # a third of them held out for validation), which stay few in both profiles.
+    "deep.transfer.pretrain": _q_f(Sizes(epochs=2, n_train=7000, batch_size=50),
+                                   Sizes(epochs=3, n_train=None, batch_size=50)),
+    "deep.transfer.target": _q_f(Sizes(epochs=15, n_train=300, n_test=2000, batch_size=25),
+                                 Sizes(epochs=30, n_train=300, n_test=None, batch_size=25)),
     # --- architectures -------------------------------------------------------------------
     # Quick sizes teach on a laptop CPU: every network learns (>= 70% test accuracy) in
     # about ten to twenty seconds, thinner (width_div) and on smaller images than the
