@@ -18,15 +18,15 @@ Modules by concern, each readable top to bottom:
 """
 
 from .data import (
-                   DataError,
-                   batches,
-                   class_names,
-                   data_root,
-                   is_sample,
-                   load_dataset,
-                   load_tensors,
-                   resize,
-                   split,
+    DataError,
+    batches,
+    class_names,
+    data_root,
+    is_sample,
+    load_dataset,
+    load_tensors,
+    resize,
+    split,
 )
 from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
