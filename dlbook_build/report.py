@@ -6,19 +6,31 @@ lesson check each chapter's run made (``dlbook_code.expect`` writes each check i
 notebook's outputs under the metadata key ``dlbook_lesson``) with the value it measured, the
 threshold and whether it held. A page reused from the cache keeps the facts of its run.
 Both come from the environment data that :mod:`dlbook_build.cache` collects as pages are read.
+
+**A lesson not shown.** A page whose run did not show one of its lessons gets a visible note
+at its top, naming the lesson, the value measured and the value expected (the check's own
+cell is hidden). At the end of the build every lesson not shown is listed. In a reader's
+build that is all: the build finishes and exits 0, every page written. With
+``DLBOOK_LESSONS=strict`` (``.ci/run`` and the publishing workflow) each one is also a
+warning, so the build fails, even for pages whose outputs came from the cache. ``make
+test`` fails on them in any case: ``tests/book/test_lessons.py`` reads the checks of the
+executed notebooks (:func:`cached_checks`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import sources
-from .cache import LESSONS, RUN
+from .cache import LESSONS, RUN, lesson_checks
+
+LOGGER = logging.getLogger(__name__)
 
 REPORT = "dlbook_has_report"  # per-page environment data: the page shows the report
 
@@ -60,7 +72,7 @@ def report_rows(app: Sphinx) -> list[dict]:
             "fingerprint": (run.get(sources.FINGERPRINT) or "unknown")[:12],
             "versions": ", ".join(f"{k} {v}" for k, v in versions.items()) or "unknown",
             "status": status,
-            "executed": (datetime.fromtimestamp(when, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            "executed": (datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M UTC")
                          if when else ""),
             "lessons": doc.get(LESSONS) or [],
         })
@@ -146,7 +158,88 @@ def update_report(app: Sphinx, env):
     return [d for d, data in NbMetadataCollector.get_doc_data(env).items() if data.get(REPORT)]
 
 
+# --------------------------------------------------------------------- lessons not shown
+
+
+def describe(check: dict) -> str:
+    """One line for a check that did not hold: the lesson, measured and expected values."""
+    return (f"{check['lesson']} (measured {_fmt(check['value'])}, expected {check['op']} "
+            f"{_fmt(check['threshold'])})")
+
+
+def not_shown(checks: list[dict]) -> list[dict]:
+    return [c for c in checks if not c.get("held")]
+
+
+def note_on_page(app: Sphinx, doctree) -> None:
+    """Put a visible note at the top of a page whose run did not show a lesson."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    doc = NbMetadataCollector.get_doc_data(app.env).get(app.env.docname, {})
+    missed = not_shown(doc.get(LESSONS) or [])
+    if not missed:
+        return
+    note = nodes.warning(classes=["dlbook-lesson-not-shown"])
+    note += nodes.paragraph(text=(
+        f"This page's run did not show {len(missed)} of the lessons its text describes; "
+        f"the numbers below are this run's, and where they contradict the text, the text "
+        f"is wrong for this run:"))
+    items = nodes.bullet_list()
+    for check in missed:
+        items += nodes.list_item("", nodes.paragraph(text=describe(check)))
+    note += items
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, note)
+    else:
+        doctree.insert(0, note)
+
+
+def summarise(app: Sphinx, exception) -> None:
+    """At the end of the build: every lesson not shown, and in a strict build, a failure."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    if exception is not None:
+        return
+    from dlbook_code.lessons import strict
+
+    missed = [(docname, c) for docname, data in sorted(NbMetadataCollector.get_doc_data(
+        app.env).items()) for c in not_shown(data.get(LESSONS) or [])]
+    if not missed:
+        return
+    LOGGER.info(f"\n[dlbook] {len(missed)} lesson(s) not shown by this build's runs:")
+    for docname, check in missed:
+        line = f"  {docname}: {describe(check)}"
+        if strict():
+            LOGGER.warning(f"lesson not shown: {line.strip()}")
+        else:
+            LOGGER.info(line)
+    if not strict():
+        LOGGER.info("[dlbook] every page was written, each with a note saying which lesson it "
+                    "did not show. The book's own build (DLBOOK_LESSONS=strict) and `make "
+                    "test` fail on these.")
+
+
+def cached_checks(root=sources.ROOT, caches=None) -> dict[str, list[dict] | None]:
+    """The lesson checks of every chapter's executed notebook in the execution cache of the
+    current fingerprint (profile, device), by chapter (``None``: not executed there)."""
+    from jupyter_cache import get_cache
+
+    caches = caches or sources.BUILD / sources.CACHE_FOLDER
+    folder = sources.cache_path(caches, root=root)
+    cache = get_cache(str(folder)) if folder.is_dir() else None
+    out: dict[str, list[dict] | None] = {}
+    for path in sources.chapters(root=root):
+        chapter = path.relative_to(root).with_suffix("").as_posix()
+        record = sources.cached_record(cache, sources.read_notebook(path)) if cache else None
+        out[chapter] = (lesson_checks(cache.get_cache_bundle(record.pk).nb)
+                        if record is not None else None)
+    return out
+
+
 def setup(app: Sphinx):
+    app.connect("doctree-read", note_on_page, priority=600)  # after cache.record_run
+    app.connect("build-finished", summarise)
     app.setup_extension("dlbook_build.cache")
     app.add_node(ReportNode)
     app.add_directive("dlbook-execution-report", ExecutionReport)

@@ -9,7 +9,8 @@ returns the ``torchvision`` data set itself, for readers who want per-sample tra
 
 Files live under :func:`data_root` in the layout ``torchvision.datasets`` leaves after a
 download (one entry of ``SPECS`` per data set says where), and are checked with
-torchvision's md5 sums. Offline with the files missing, or
+the data sets' published md5 sums. Only torchvision's documented API is used: each data
+set's class with ``root``, ``train``, ``download`` and ``transform``. Offline with the files missing, or
 with a corrupt file, loading raises one :class:`DataError` that says what to do.
 """
 
@@ -20,13 +21,16 @@ import functools
 import hashlib
 import io
 import os
+import pickle
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.utils.data import Dataset
 from torchvision import datasets
 
 CLASS_NAMES = {
@@ -108,26 +112,57 @@ def _quiet_download(cls, root: Path, train: bool, transform):
         socket.setdefaulttimeout(old)
 
 
-class _CIFAR10Sample(datasets.CIFAR10):
-    """The real 1,000-images-per-batch CIFAR-10 sample of the offline mirror (see its
-    README): same pickle layout as the official files, other md5 sums."""
-
-    train_list = [
-        ["data_batch_1", "461de160337daa1396658fea55934c30"],
-        ["data_batch_2", "388567e07724160d492ac3c562ceb223"],
-        ["data_batch_3", "83f11597c536116ac19ff3ecbeb9742f"],
-        ["data_batch_4", "1bcde159129028aada2e3c4fa3819a96"],
-        ["data_batch_5", "22198aa52da958cda3bbec8296931284"],
-    ]
-    test_list = [["test_batch", "b0e4545a424ef5a6fd6820f9403227db"]]
-
-
 CIFAR10_SAMPLE_FOLDER = "cifar-10-sample"
+# The real sample of the offline mirror (its README): the first 1,000 images of each official
+# batch in the official pickle layout, so other md5 sums than the full set's.
+CIFAR10_SAMPLE_MD5 = {
+    "data_batch_1": "461de160337daa1396658fea55934c30",
+    "data_batch_2": "388567e07724160d492ac3c562ceb223",
+    "data_batch_3": "83f11597c536116ac19ff3ecbeb9742f",
+    "data_batch_4": "1bcde159129028aada2e3c4fa3819a96",
+    "data_batch_5": "22198aa52da958cda3bbec8296931284",
+    "test_batch": "b0e4545a424ef5a6fd6820f9403227db",
+    "batches.meta": "5ff9c542aee3614f3951f8cda6e48888",
+}
+
+
+class CIFAR10Sample(Dataset):
+    """The CIFAR-10 sample in ``<root>/cifar-10-batches-py``, read like
+    ``torchvision.datasets.CIFAR10`` reads the full set (``data`` ``(N, 32, 32, 3)`` uint8,
+    ``targets``, ``classes``; items are PIL images and labels), its files checked against
+    :data:`CIFAR10_SAMPLE_MD5`. A missing or altered file raises ``RuntimeError``, as
+    torchvision's own class does."""
+
+    def __init__(self, root: str, train: bool = True, download: bool = False, transform=None):
+        folder = Path(root) / "cifar-10-batches-py"
+        names = [f"data_batch_{i}" for i in range(1, 6)] if train else ["test_batch"]
+        for name in [*names, "batches.meta"]:
+            path = folder / name
+            if not path.is_file() or _md5(path) != CIFAR10_SAMPLE_MD5[name]:
+                raise RuntimeError(f"{path}: missing, or its md5 differs from the sample's")
+        batches = [pickle.loads((folder / n).read_bytes(), encoding="latin1") for n in names]
+        self.data = np.concatenate([b["data"] for b in batches]).reshape(-1, 3, 32, 32)
+        self.data = self.data.transpose(0, 2, 3, 1)  # (N, H, W, C), as torchvision keeps it
+        self.targets = [label for b in batches for label in b["labels"]]
+        meta = pickle.loads((folder / "batches.meta").read_bytes(), encoding="latin1")
+        self.classes = meta["label_names"]
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, i: int):
+        from PIL import Image
+
+        image = Image.fromarray(self.data[i])
+        return (self.transform(image) if self.transform else image), self.targets[i]
 
 
 @dataclass(frozen=True)
 class Spec:
-    """Where one data set's files live under :func:`data_root` and where they come from."""
+    """Where one data set's files live under :func:`data_root` and where they come from:
+    the data sets' own published file names, md5 sums and addresses (torchvision checks the
+    same sums when it downloads)."""
 
     cls: type                               # the torchvision class that reads and downloads it
     folder: str                             # the folder its unpacked files go into
@@ -136,20 +171,29 @@ class Spec:
     sample: tuple[str, type] | None = None  # (folder, class) of a smaller real stand-in
 
 
-def _mnist_like(cls) -> Spec:
+_IDX = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+def _idx_files(cls, base_url: str, md5s: tuple[str, ...]) -> Spec:
     """MNIST and Fashion-MNIST: four gzipped IDX files under ``<Class>/raw``."""
-    return Spec(cls, cls.__name__,
-                tuple((f"{cls.__name__}/raw/{f}", md5) for f, md5 in cls.resources),
-                tuple(cls.mirrors[0] + f for f, _ in cls.resources))
+    folder = cls.__name__
+    return Spec(cls, folder, tuple((f"{folder}/raw/{f}", md5) for f, md5 in zip(_IDX, md5s)),
+                tuple(base_url + f for f in _IDX))
 
 
 SPECS = {
-    "mnist": _mnist_like(datasets.MNIST),
-    "fashion-mnist": _mnist_like(datasets.FashionMNIST),
-    "cifar10": Spec(datasets.CIFAR10, datasets.CIFAR10.base_folder,
-                    ((datasets.CIFAR10.filename, datasets.CIFAR10.tgz_md5),),
-                    (datasets.CIFAR10.url,),
-                    sample=(CIFAR10_SAMPLE_FOLDER, _CIFAR10Sample)),
+    "mnist": _idx_files(datasets.MNIST, "https://ossci-datasets.s3.amazonaws.com/mnist/", (
+        "f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+        "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c")),
+    "fashion-mnist": _idx_files(
+        datasets.FashionMNIST, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", (
+            "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+            "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")),
+    "cifar10": Spec(datasets.CIFAR10, "cifar-10-batches-py",
+                    (("cifar-10-python.tar.gz", "c58f30108f718f92721af3b95e74349a"),),
+                    ("https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",),
+                    sample=(CIFAR10_SAMPLE_FOLDER, CIFAR10Sample)),
 }
 
 
@@ -193,7 +237,7 @@ def _load(key: str, train: bool, transform=None):
     if bad:
         raise DataError(
             f"The {key} archive(s) {', '.join(bad)} are corrupt: their md5 differs from "
-            f"torchvision's.\nFix: delete them and load again (online it downloads them "
+            f"the published one.\nFix: delete them and load again (online it downloads them "
             f"afresh), or replace them with intact copies."
         )
 

@@ -69,6 +69,24 @@ def device_name(device: torch.device | str) -> str:
     return f"{cpu} ({torch.get_num_threads()} threads)"
 
 
+SEED_ENV = "DLBOOK_SEED"  # an offset added to every seed the book sets (default 0)
+
+
+def seed_offset() -> int:
+    """``DLBOOK_SEED`` as an integer (0 when unset): :func:`setup` adds it to the chapter's
+    seed, so ``book.seed`` and every seed a chapter derives from it move together. The
+    book's pages are built with 0; ``python -m dlbook_build.sweep`` runs them with others to
+    check that their lessons do not depend on one random trajectory."""
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV}={raw!r}: use a whole number (an offset added to every "
+                         f"seed the book sets), or unset it for the book's own seeds") from None
+
+
 def seed_everything(seed: int = 0) -> None:
     """Seed Python, NumPy and PyTorch (all devices) so a re-run gives the same numbers."""
     random.seed(seed)
@@ -110,7 +128,7 @@ class Book:
 
     profile: str
     device: torch.device
-    seed: int
+    seed: int  # the chapter's seed plus DLBOOK_SEED; a chapter's other seeds are book.seed + k
 
     @property
     def quick(self) -> bool:
@@ -142,9 +160,14 @@ class _ProfileNote:
 
 def setup(seed: int = 0, device: str | None = None) -> Book:
     """The first call of every chapter: seed everything, pick the device, read the profile,
-    set the figure style, and, in the quick profile, show a note saying so."""
+    set the figure style, and, in the quick profile, show a note saying so.
+
+    The seed used is ``seed`` plus ``DLBOOK_SEED`` (:func:`seed_offset`, 0 unless set); it is
+    ``book.seed``, from which a chapter derives every other seed it sets
+    (``torch.manual_seed(book.seed + 1)``)."""
     from . import plots
 
+    seed = seed + seed_offset()
     seed_everything(seed)
     book = Book(profile=profile_name(), device=pick_device(device), seed=seed)
     plots.use_book_style()

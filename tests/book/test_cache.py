@@ -9,28 +9,12 @@ file beside it.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT
+from onecopy import jupyter_book, one_chapter_copy, page
 
 CHAPTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
 # Probe
 
 ```{code-cell} ipython3
@@ -46,13 +30,6 @@ expect(answer(), ">", 0, "the probe answers")
 ```
 """
 
-TOC = """\
-format: jb-book
-root: book/execution-report
-chapters:
-  - file: book/probe/probe
-"""
-
 
 def probe_module(value: int) -> str:
     return f'"""A function the probe chapter calls."""\n\n\ndef answer() -> int:\n    return {value}\n'
@@ -61,16 +38,7 @@ def probe_module(value: int) -> str:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory) -> Path:
     """A copy of the repository with only the report and one tiny chapter."""
-    root = tmp_path_factory.mktemp("book")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("dlbook_code", "dlbook_build", "requirements", "_static"):
-        shutil.copytree(ROOT / folder, root / folder, ignore=ignore)
-    shutil.copy(ROOT / "_config.yml", root)
-    (root / "_toc.yml").write_text(TOC)
-    (root / "book" / "probe").mkdir(parents=True)
-    for name in ("references.bib", "execution-report.md"):
-        shutil.copy(ROOT / "book" / name, root / "book" / name)
-    (root / "book" / "probe" / "probe.md").write_text(CHAPTER)
+    root = one_chapter_copy(tmp_path_factory.mktemp("book"), CHAPTER)
     (root / "dlbook_code" / "cache_probe.py").write_text(probe_module(41))
     return root
 
@@ -79,17 +47,9 @@ def build(root: Path, profile: str = "quick") -> int:
     """Build the copy's website; return how many times the chapter executed."""
     log = root / "book" / "probe" / "runs.log"
     before = len(log.read_text().splitlines()) if log.exists() else 0
-    env = {k: v for k, v in os.environ.items() if k != "DLBOOK_BUILD_DIR"}
-    env.update(PYTHONPATH=str(root), DLBOOK_PROFILE=profile, DLBOOK_LESSONS="strict")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    out = subprocess.run([str(jb), "build", ".", "--builder", "html"], cwd=root, env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = jupyter_book(root, DLBOOK_PROFILE=profile, DLBOOK_LESSONS="strict")
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return len(log.read_text().splitlines()) - before
-
-
-def page(root: Path) -> str:
-    return (root / "_build" / "html" / "book" / "probe" / "probe.html").read_text(encoding="utf-8")
 
 
 def cache_folders(root: Path) -> list[str]:

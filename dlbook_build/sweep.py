@@ -1,0 +1,287 @@
+"""Do the book's lessons hold beyond one run? Execute the chapters that make lesson checks
+under several configurations and tabulate every check's value in each.
+
+A lesson check (``dlbook_code.expect``) is a claim about every run a reader can make, not
+about the one trajectory the book's build followed. Random trajectories move with the seed,
+with the processor's instruction set (oneDNN's convolutions and MKL's matrix products sum in
+another order on an older CPU) and with the number of threads. The sweep runs each chapter
+with ``DLBOOK_LESSONS`` unset (a check that fails is reported, not raised) under every
+combination of
+
+- a seed offset ``DLBOOK_SEED`` (added to every seed the book sets; the book uses 0),
+- the instruction set: this machine's, or AVX2 only (``ONEDNN_MAX_CPU_ISA=AVX2``,
+  ``MKL_ENABLE_INSTRUCTIONS=AVX2``: what a CPU without AVX-512 computes),
+- the number of threads (``OMP_NUM_THREADS``),
+
+in one execution profile, and writes one JSON file per chapter and configuration into
+``--out`` (runs already there are kept: an interrupted sweep resumes where it stopped), then
+two tables from everything in that folder:
+
+- ``lesson-sweep.csv``: every check's value in each configuration, its worst margin;
+- ``lesson-sweep.md``: per check the range of values, the worst margin and the margin in
+  units of the spread the sweep measured, thinnest first, and every check not shown.
+
+The margin of ``value > threshold`` is ``value - threshold`` (of ``<``, ``threshold -
+value``); negative means the check failed. A check whose worst margin is smaller than the
+spread of its values across configurations (ratio below 1) is one new configuration away
+from failing: redesign it (CONTRIBUTING, "Adding an experiment").
+
+    python -m dlbook_build.sweep                          # quick profile, the default grid
+    python -m dlbook_build.sweep --profile full --chapters architectures/lenet deep-training/optimisers
+    python -m dlbook_build.sweep --seeds 0 1 2 3 4 --isa native --threads 2
+    python -m dlbook_build.sweep --table-only             # rewrite the tables from --out
+
+Run it alone on the machine: two torch processes on two cores slow each other several-fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import math
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sources
+
+OUT = sources.ROOT / "benchmarks" / "sweep"
+NARROW_ISA = "AVX2"
+
+
+@dataclass(frozen=True)
+class Config:
+    profile: str
+    seed: int
+    isa: str  # "native" or an instruction set name for oneDNN and MKL
+    threads: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile}-seed{self.seed}-{self.isa.lower()}-t{self.threads}"
+
+    def environ(self) -> dict[str, str | None]:
+        """The environment variables this configuration sets (None: removed)."""
+        isa = None if self.isa == "native" else self.isa
+        return {
+            "DLBOOK_PROFILE": self.profile, "DLBOOK_SEED": str(self.seed),
+            "DLBOOK_LESSONS": None, "DLBOOK_DEVICE": "cpu",
+            "OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
+            "ONEDNN_MAX_CPU_ISA": isa, "MKL_ENABLE_INSTRUCTIONS": isa,
+        }
+
+
+def checking_chapters(root: Path = sources.ROOT) -> list[Path]:
+    """The notebook pages, in reading order, whose code makes lesson checks."""
+    return [p for p in sources.chapters(root=root) if "expect(" in p.read_text(encoding="utf-8")]
+
+
+def result_path(out: Path, chapter: str, config: Config) -> Path:
+    return out / config.name / f"{chapter.replace('/', '--')}.json"
+
+
+def run_one(path: Path, config: Config, timeout: int, root: Path = sources.ROOT) -> dict:
+    """Execute one chapter (``root/book/<part>/<name>.md``) under ``config``, in a fresh
+    kernel that inherits the configuration's environment, and return what it measured."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    from .cache import lesson_checks
+
+    chapter = path.relative_to(root / "book").with_suffix("").as_posix()
+    saved = {k: os.environ.get(k) for k in config.environ()}
+    try:
+        for key, value in config.environ().items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        nb = sources.read_notebook(path)
+        start = time.time()
+        result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout,
+                                     allow_errors=False, meta_override=True)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    error = None
+    if result.err is not None:
+        lines = (result.exc_string or repr(result.err)).strip().splitlines()
+        error = lines[-1][:300] if lines else type(result.err).__name__
+    return {"chapter": chapter, "config": config.name, "seconds": round(time.time() - start, 1),
+            "error": error, "checks": lesson_checks(nb), "machine": platform.processor() or
+            platform.machine(), "cpu": _cpu_name()}
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def margin(check: dict) -> float:
+    """How far a check's value is on the holding side of its threshold (< 0: not shown)."""
+    v, t = check["value"], check["threshold"]
+    if not math.isfinite(v):
+        return -math.inf
+    return v - t if check["op"] in (">", ">=") else t - v
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def load(out: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(out.glob("*/*.json"))]
+
+
+def tabulate(runs: list[dict]) -> tuple[list[str], list[dict]]:
+    """One row per check (chapter, its n-th check with that lesson), one value per config."""
+    configs = sorted({r["config"] for r in runs})
+    rows: dict[tuple, dict] = {}
+    for run in runs:
+        seen: dict[str, int] = {}
+        for check in run["checks"]:
+            k = seen[check["lesson"]] = seen.get(check["lesson"], 0) + 1
+            key = (run["chapter"], check["lesson"], k)
+            row = rows.setdefault(key, {"chapter": run["chapter"], "lesson": check["lesson"],
+                                        "op": check["op"], "threshold": check["threshold"],
+                                        "values": {}, "margins": {}})
+            row["values"][run["config"]] = check["value"]
+            row["margins"][run["config"]] = margin(check)
+    order = {c: i for i, c in enumerate(dict.fromkeys(r["chapter"] for r in runs))}
+    out = []
+    for row in sorted(rows.values(), key=lambda r: order[r["chapter"]]):
+        values = [v for v in row["values"].values() if math.isfinite(v)]
+        spread = (max(values) - min(values)) if len(values) > 1 else 0.0
+        worst = min(row["margins"].values())
+        row.update(n=len(row["values"]), low=min(values, default=math.nan),
+                   high=max(values, default=math.nan), spread=spread, worst=worst,
+                   ratio=(worst / spread if spread > 0 else math.inf))
+        out.append(row)
+    return configs, out
+
+
+def _g(x: float) -> str:
+    return "" if x is None else f"{x:.4g}"
+
+
+def write_tables(out: Path) -> tuple[Path, Path]:
+    runs = load(out)
+    configs, rows = tabulate(runs)
+    csv_path, md_path = out.parent / "lesson-sweep.csv", out.parent / "lesson-sweep.md"
+    with csv_path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["chapter", "lesson", "op", "threshold", *configs, "worst_margin",
+                    "spread", "margin_in_spreads"])
+        for r in rows:
+            w.writerow([r["chapter"], r["lesson"], r["op"], _g(r["threshold"]),
+                        *(_g(r["values"].get(c)) for c in configs), _g(r["worst"]),
+                        _g(r["spread"]), _g(r["ratio"])])
+    failed_runs = [r for r in runs if r["error"]]
+    not_shown = [r for r in rows if r["worst"] < 0]
+    thin = [r for r in rows if r["worst"] >= 0 and r["ratio"] < 1]
+    chapters = sorted({r["chapter"] for r in runs})
+    lines = [
+        "# Lesson checks across seeds, instruction sets and threads",
+        "",
+        "Written by `python -m dlbook_build.sweep` (see its docstring); every value per "
+        "configuration is in `lesson-sweep.csv` beside this file.",
+        "",
+        f"- {len(chapters)} chapters, {len(rows)} checks, {len(configs)} configurations: "
+        + ", ".join(f"`{c}`" for c in configs),
+        f"- machine: {', '.join(sorted({r['cpu'] for r in runs}))}",
+        f"- runs that stopped on an error: {len(failed_runs)}",
+        f"- checks not shown in some configuration: {len(not_shown)}",
+        f"- checks that held everywhere with a worst margin below the spread of their "
+        f"values: {len(thin)}",
+        "",
+    ]
+    if failed_runs:
+        lines += ["## Runs that stopped", "", "| chapter | configuration | error |", "|---|---|---|"]
+        lines += [f"| {r['chapter']} | {r['config']} | {r['error']} |" for r in failed_runs]
+        lines.append("")
+    lines += ["## Every check, thinnest margin first", "",
+              "| chapter | lesson | check | runs | values | worst margin | margin / spread |",
+              "|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["ratio"] if r["worst"] >= 0 else -math.inf,
+                                         r["worst"])):
+        ratio = "∞" if math.isinf(r["ratio"]) and r["ratio"] > 0 else f"{r['ratio']:.2f}"
+        lesson = r["lesson"].replace("|", "\\|")
+        lines.append(f"| {r['chapter']} | {lesson} | {r['op']} {_g(r['threshold'])} | {r['n']} "
+                     f"| {_g(r['low'])} … {_g(r['high'])} | {_g(r['worst'])} | {ratio} |")
+    md_path.write_text("\n".join(lines) + "\n")
+    return csv_path, md_path
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m dlbook_build.sweep", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="quick", choices=["quick", "full"])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--isa", nargs="+", default=["native", NARROW_ISA],
+                    help="'native' and/or oneDNN/MKL instruction set names (default: native AVX2)")
+    ap.add_argument("--threads", type=int, nargs="+", default=[2, 1])
+    ap.add_argument("--chapters", nargs="+", metavar="PART/NAME",
+                    help="only these chapters (default: every chapter that makes checks)")
+    ap.add_argument("--out", type=Path, default=OUT, help=f"results folder (default {OUT})")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    ap.add_argument("--table-only", action="store_true", help="only rewrite the tables")
+    args = ap.parse_args(argv)
+
+    if not args.table_only:
+        todo = checking_chapters()
+        if args.chapters:
+            names = {c.removeprefix("book/").removesuffix(".md") for c in args.chapters}
+            todo = [p for p in todo if p.relative_to(sources.ROOT / "book").with_suffix("")
+                    .as_posix() in names]
+            missing = names - {p.relative_to(sources.ROOT / "book").with_suffix("").as_posix()
+                               for p in todo}
+            if missing:
+                ap.error(f"no chapter with lesson checks named {', '.join(sorted(missing))} "
+                         f"(give them as part/name, e.g. training/sgd)")
+        # The first thread count over every seed and instruction set first: a sweep stopped
+        # half-way has covered the configurations that move trajectories most.
+        configs = [Config(args.profile, s, i, t)
+                   for t, s, i in itertools.product(args.threads, args.seeds, args.isa)]
+        total = len(todo) * len(configs)
+        n = 0
+        for config in configs:  # one configuration at a time: a partial sweep is still a grid
+            for path in todo:
+                n += 1
+                chapter = path.relative_to(sources.ROOT / "book").with_suffix("").as_posix()
+                target = result_path(args.out, chapter, config)
+                if target.exists():
+                    continue
+                print(f"[{n}/{total}] {config.name} {chapter} ...", flush=True, end=" ")
+                result = run_one(path, config, args.timeout)
+                bad = sum(1 for c in result["checks"] if not c["held"])
+                print(f"{result['seconds']} s, {len(result['checks'])} checks, {bad} not shown"
+                      + (f", ERROR {result['error']}" if result["error"] else ""), flush=True)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                tmp.write_text(json.dumps(result, indent=1) + "\n")
+                tmp.replace(target)  # never a half-written result
+    if not list(args.out.glob("*/*.json")):
+        print(f"no results in {args.out}", file=sys.stderr)
+        return 1
+    csv_path, md_path = write_tables(args.out)
+    print(f"tables: {csv_path} {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

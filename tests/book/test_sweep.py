@@ -1,0 +1,65 @@
+"""The lesson sweep (dlbook_build/sweep.py): each configuration reaches the chapter's kernel,
+every check is tabulated with its worst margin, and an interrupted sweep keeps its results."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from onecopy import one_chapter_copy
+
+from dlbook_build import sweep
+
+CHAPTER = """\
+# Probe
+
+```{code-cell} ipython3
+import os
+
+from dlbook_code import expect, setup
+
+book = setup(seed=0)
+expect(book.seed, ">=", 2, "the seed offset reaches the chapter")
+expect(len(os.environ.get("ONEDNN_MAX_CPU_ISA", "")), ">", 0, "the narrow instruction set is set")
+```
+"""
+
+
+def test_each_configuration_reaches_the_kernel(tmp_path):
+    root = one_chapter_copy(tmp_path / "copy", CHAPTER)
+    chapter = root / "book" / "probe" / "probe.md"
+    narrow = sweep.run_one(chapter, sweep.Config("quick", 2, "AVX2", 1), 120, root=root)
+    native = sweep.run_one(chapter, sweep.Config("quick", 0, "native", 2), 120, root=root)
+    assert narrow["error"] is None and narrow["chapter"] == "probe/probe"
+    assert [c["held"] for c in narrow["checks"]] == [True, True]
+    assert [c["held"] for c in native["checks"]] == [False, False]  # reported, not raised
+
+
+def result(chapter, config, values, op=">", threshold=0.0):
+    return {"chapter": chapter, "config": config, "seconds": 1, "error": None, "cpu": "x",
+            "checks": [{"lesson": f"lesson {i}", "value": v, "op": op, "threshold": threshold,
+                        "held": (v > threshold) if op == ">" else (v < threshold)}
+                       for i, v in enumerate(values)]}
+
+
+def test_tables_give_worst_margins_and_spreads(tmp_path):
+    out = tmp_path / "sweep"
+    runs = [result("a/b", "c1", [0.5, 3.0]), result("a/b", "c2", [0.1, -1.0]),
+            result("a/c", "c1", [1.0], op="<", threshold=2.0)]
+    for r in runs:
+        path = out / r["config"] / f"{r['chapter'].replace('/', '--')}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(r))
+    configs, rows = sweep.tabulate(sweep.load(out))
+    assert configs == ["c1", "c2"]
+    by = {(r["chapter"], r["lesson"]): r for r in rows}
+    thin = by[("a/b", "lesson 0")]
+    assert math.isclose(thin["worst"], 0.1) and math.isclose(thin["spread"], 0.4)
+    assert math.isclose(thin["ratio"], 0.25)
+    assert by[("a/b", "lesson 1")]["worst"] == -1.0  # not shown in c2
+    assert by[("a/c", "lesson 0")]["worst"] == 1.0 and by[("a/c", "lesson 0")]["ratio"] == math.inf
+    csv_path, md_path = sweep.write_tables(out)
+    table = md_path.read_text()
+    assert "checks not shown in some configuration: 1" in table
+    assert table.index("lesson 1") < table.index("lesson 0")  # the failure first
+    assert csv_path.read_text().splitlines()[0].startswith("chapter,lesson,op,threshold,c1,c2,")
