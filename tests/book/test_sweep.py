@@ -54,8 +54,9 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
     assert configs == ["c1", "c2"]
     by = {(r["chapter"], r["lesson"]): r for r in rows}
     thin = by[("a/b", "lesson 0")]
-    assert math.isclose(thin["worst"], 0.1) and math.isclose(thin["spread"], 0.4)
-    assert math.isclose(thin["ratio"], 0.25)
+    sd = 0.4 / 2 ** 0.5  # the standard deviation of the margins 0.5 and 0.1
+    assert math.isclose(thin["worst"], 0.1) and math.isclose(thin["spread"], sd)
+    assert math.isclose(thin["ratio"], 0.1 / sd)
     assert by[("a/b", "lesson 1")]["worst"] == -1.0  # not shown in c2
     assert by[("a/c", "lesson 0")]["worst"] == 1.0 and by[("a/c", "lesson 0")]["ratio"] == math.inf
     csv_path, md_path = sweep.write_tables(out)
