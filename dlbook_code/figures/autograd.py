@@ -228,9 +228,14 @@ def autograd_graph(output: torch.Tensor, names: Mapping[str, torch.Tensor] | Non
     leaf_names = {id(t): n for n, t in (names or {}).items()}
     nodes: dict[int, tuple[str, str]] = {}
     edges: list[tuple[int, int]] = []
+    # Every node object stays referenced until the walk ends: a node's id() is its identity
+    # only while it is alive (PyTorch hands out one Python object per live graph node, and
+    # an id freed by the garbage collector can be given to the next node).
+    alive = []
     stack = [output.grad_fn]
     while stack:
         fn = stack.pop()
+        alive.append(fn)
         if id(fn) in nodes:
             continue
         if hasattr(fn, "variable"):  # AccumulateGrad: the door into a leaf's .grad
@@ -253,9 +258,11 @@ def _layers(edges: list[tuple[int, int]], root: int) -> dict[int, int]:
     for a, b in edges:
         children.setdefault(a, []).append(b)
     depth = {root: 0}
-    changed = True
+    changed, rounds = True, 0
     while changed:  # longest-path relaxation; the graph is a small DAG
-        changed = False
+        changed, rounds = False, rounds + 1
+        if rounds > len(edges) + 2:
+            raise ValueError("the backward graph has a cycle: it is not a DAG")
         for a in list(depth):
             for b in children.get(a, []):
                 if depth.get(b, -1) < depth[a] + 1:
@@ -275,7 +282,7 @@ def draw_autograd_graph(output: torch.Tensor, names: Mapping[str, torch.Tensor] 
     An arrow that jumps over levels is routed through waypoints that get their own slot
     in each level, so that it never passes behind a box."""
     nodes, edges = autograd_graph(output, names)
-    root = id(output.grad_fn)
+    root = nodes[0][0]  # the output's grad_fn, the first node of the walk
     depth = _layers(edges, root)
     levels: dict[int, list] = {}
     for i, _, _ in nodes:
