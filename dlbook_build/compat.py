@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -77,8 +78,11 @@ def check(which: str) -> dict:
     if not py.exists():
         run([sys.executable, "-m", "venv", "--clear", str(env_dir)], check=True)
         run([str(py), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    leftover = not (sources.ROOT / "build").exists()  # setuptools builds in the checkout
     install = run([str(py), "-m", "pip", "install", "-q", "--upgrade", str(sources.ROOT),
                    *result["requirements"], *TOOLS], capture_output=True)
+    if leftover:
+        shutil.rmtree(sources.ROOT / "build", ignore_errors=True)
     if install.returncode:
         result["error"] = "install failed: " + install.stderr[-2000:]
         return result
