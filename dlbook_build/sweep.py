@@ -14,8 +14,9 @@ combination of
 - the number of threads (``OMP_NUM_THREADS``),
 
 in one execution profile, and writes one JSON file per chapter and configuration into
-``--out`` (runs already there are kept: an interrupted sweep resumes where it stopped), then
-two tables from everything in that folder:
+``--out``, with a hash of the chapter's code cells: a result of the same code is kept (an
+interrupted sweep resumes where it stopped; after an edit only the edited chapters run
+again), and the tables leave out results of older code. Then it writes two tables:
 
 - ``lesson-sweep.csv``: every check's value in each configuration, its worst margin;
 - ``lesson-sweep.md``: per check the range of values, the worst margin and the worst
@@ -85,6 +86,22 @@ def checking_chapters(root: Path = sources.ROOT) -> list[Path]:
     return [p for p in sources.chapters(root=root) if "expect(" in p.read_text(encoding="utf-8")]
 
 
+def code_hash(path: Path) -> str:
+    """SHA-256 of a chapter's code cells: a result made from other code is stale (prose
+    edits do not count; an edit to ``dlbook_code`` is not seen: rerun with ``--force``)."""
+    import hashlib
+
+    nb = sources.read_notebook(path)
+    code = "\n\0".join(c.source for c in nb.cells if c.cell_type == "code")
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+def current(result: dict, root: Path = sources.ROOT) -> bool:
+    """Whether a stored result was made from the chapter's present code."""
+    path = root / "book" / f"{result['chapter']}.md"
+    return path.exists() and result.get("code") == code_hash(path)
+
+
 def result_path(out: Path, chapter: str, config: Config) -> Path:
     return out / config.name / f"{chapter.replace('/', '--')}.json"
 
@@ -119,7 +136,8 @@ def run_one(path: Path, config: Config, timeout: int, root: Path = sources.ROOT)
         lines = (result.exc_string or repr(result.err)).strip().splitlines()
         error = lines[-1][:300] if lines else type(result.err).__name__
     return {"chapter": chapter, "config": config.name, "seconds": round(time.time() - start, 1),
-            "error": error, "checks": lesson_checks(nb), "machine": platform.processor() or
+            "code": code_hash(path), "error": error, "checks": lesson_checks(nb),
+            "machine": platform.processor() or
             platform.machine(), "cpu": _cpu_name()}
 
 
@@ -181,8 +199,10 @@ def margin(check: dict) -> float:
 # --------------------------------------------------------------------------- the tables
 
 
-def load(out: Path) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted(out.glob("*/*.json"))]
+def load(out: Path, root: Path = sources.ROOT) -> list[dict]:
+    """The results in ``out`` made from the chapters' present code (stale ones are left out)."""
+    runs = [json.loads(p.read_text()) for p in sorted(out.glob("*/*.json"))]
+    return [r for r in runs if current(r, root)]
 
 
 def tabulate(runs: list[dict]) -> tuple[list[str], list[dict]]:
@@ -225,8 +245,8 @@ def _g(x: float) -> str:
     return "" if x is None else f"{x:.4g}"
 
 
-def write_tables(out: Path) -> tuple[Path, Path]:
-    runs = load(out)
+def write_tables(out: Path, root: Path = sources.ROOT) -> tuple[Path, Path]:
+    runs = load(out, root)
     configs, rows = tabulate(runs)
     csv_path, md_path = out.parent / "lesson-sweep.csv", out.parent / "lesson-sweep.md"
     with csv_path.open("w", newline="") as f:
@@ -298,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
                     "quick profile, 600 in the full: the full profile is swept only where a "
                     "CPU runs it in under ten minutes)")
     ap.add_argument("--table-only", action="store_true", help="only rewrite the tables")
+    ap.add_argument("--force", action="store_true",
+                    help="run again even where a result of the same code exists (after an "
+                         "edit to dlbook_code)")
     ap.add_argument("--run-one", nargs=3, metavar=("CHAPTER", "CONFIG", "TARGET"),
                     help=argparse.SUPPRESS)  # the child process of one run
     args = ap.parse_args(argv)
@@ -329,8 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                 n += 1
                 chapter = path.relative_to(sources.ROOT / "book").with_suffix("").as_posix()
                 target = result_path(args.out, chapter, config)
-                if target.exists():
-                    continue
+                if target.exists() and not args.force and current(json.loads(target.read_text())):
+                    continue  # already measured with this code
                 print(f"[{n}/{total}] {config.name} {chapter} ...", flush=True, end=" ")
                 result = run_in_child(path, config, target, args.timeout, budget)
                 bad = sum(1 for c in result["checks"] if not c["held"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 
-from onecopy import one_chapter_copy
+from onecopy import FRONT, one_chapter_copy
 
 from dlbook_build import sweep
 
@@ -35,22 +35,32 @@ def test_each_configuration_reaches_the_kernel(tmp_path):
     assert [c["held"] for c in native["checks"]] == [False, False]  # reported, not raised
 
 
-def result(chapter, config, values, op=">", threshold=0.0):
+def result(chapter, config, values, op=">", threshold=0.0, code="current"):
     return {"chapter": chapter, "config": config, "seconds": 1, "error": None, "cpu": "x",
+            "code": code,
             "checks": [{"lesson": f"lesson {i}", "value": v, "op": op, "threshold": threshold,
                         "held": (v > threshold) if op == ">" else (v < threshold)}
                        for i, v in enumerate(values)]}
 
 
 def test_tables_give_worst_margins_and_spreads(tmp_path):
-    out = tmp_path / "sweep"
+    root, out = tmp_path, tmp_path / "benchmarks" / "sweep"
+    hashes = {}
+    for chapter in ("a/b", "a/c"):
+        path = root / "book" / f"{chapter}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(FRONT + f"```{{code-cell}} ipython3\nprint('{chapter}')\n```\n")
+        hashes[chapter] = sweep.code_hash(path)
     runs = [result("a/b", "c1", [0.5, 3.0]), result("a/b", "c2", [0.1, -1.0]),
-            result("a/c", "c1", [1.0], op="<", threshold=2.0)]
+            result("a/c", "c1", [1.0], op="<", threshold=2.0),
+            result("a/c", "c2", [-5.0], op="<", threshold=2.0, code="an older version")]
+    for r in runs:
+        r["code"] = hashes[r["chapter"]] if r["code"] == "current" else r["code"]
     for r in runs:
         path = out / r["config"] / f"{r['chapter'].replace('/', '--')}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(r))
-    configs, rows = sweep.tabulate(sweep.load(out))
+    configs, rows = sweep.tabulate(sweep.load(out, root))  # the stale a/c run is left out
     assert configs == ["c1", "c2"]
     by = {(r["chapter"], r["lesson"]): r for r in rows}
     thin = by[("a/b", "lesson 0")]
@@ -59,7 +69,8 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
     assert math.isclose(thin["ratio"], 0.1 / sd)
     assert by[("a/b", "lesson 1")]["worst"] == -1.0  # not shown in c2
     assert by[("a/c", "lesson 0")]["worst"] == 1.0 and by[("a/c", "lesson 0")]["ratio"] == math.inf
-    csv_path, md_path = sweep.write_tables(out)
+    assert by[("a/c", "lesson 0")]["n"] == 1
+    csv_path, md_path = sweep.write_tables(out, root)
     table = md_path.read_text()
     assert "checks not shown in some configuration: 1" in table
     assert table.index("lesson 1") < table.index("lesson 0")  # the failure first
