@@ -129,8 +129,8 @@ CIFAR10_SAMPLE_MD5 = {
 class CIFAR10Sample(Dataset):
     """The CIFAR-10 sample in ``<root>/cifar-10-batches-py``, read like
     ``torchvision.datasets.CIFAR10`` reads the full set (``data`` ``(N, 32, 32, 3)`` uint8,
-    ``targets``, ``classes``; items are PIL images and labels), its files checked against
-    :data:`CIFAR10_SAMPLE_MD5`. A missing or altered file raises ``RuntimeError``, as
+    ``targets``, ``classes``, ``class_to_idx``; items are PIL images and labels), its files
+    checked against :data:`CIFAR10_SAMPLE_MD5`. A missing or altered file raises ``RuntimeError``, as
     torchvision's own class does."""
 
     def __init__(self, root: str, train: bool = True, download: bool = False, transform=None):
@@ -146,6 +146,7 @@ class CIFAR10Sample(Dataset):
         self.targets = [label for b in batches for label in b["labels"]]
         meta = pickle.loads((folder / "batches.meta").read_bytes(), encoding="latin1")
         self.classes = meta["label_names"]
+        self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
         self.transform = transform
 
     def __len__(self) -> int:

@@ -128,6 +128,11 @@ def test_cifar_falls_back_to_the_sample_and_says_so(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(data, "CIFAR10_SAMPLE_MD5", md5s)
     x, y = load_tensors("cifar10")
     assert x.shape == (20, 3, 32, 32)
+    ds = data.load_dataset("cifar10")  # what chapters use of torchvision's CIFAR10
+    assert ds.data.shape == (20, 32, 32, 3) and len(ds.targets) == len(ds) == 20
+    assert ds.class_to_idx["horse"] == ds.classes.index("horse") == 7
+    image, label = ds[3]
+    assert image.size == (32, 32) and label == ds.targets[3]
     out = capsys.readouterr().out
     assert "sample" in out and "not comparable" in out
     assert data.is_sample("cifar10") and data.is_sample("cifar10", train=False)
