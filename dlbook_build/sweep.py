@@ -19,9 +19,10 @@ interrupted sweep resumes where it stopped; after an edit only the edited chapte
 again), and the tables leave out results of older code. Then it writes two tables:
 
 - ``lesson-sweep.csv``: every check's value in each configuration, its worst margin;
-- ``lesson-sweep.md``: per check the range of values, the worst margin and the worst
-  margin in standard deviations of the margins across configurations, thinnest first, and
-  every check not shown.
+- ``lesson-sweep.md``: per check and profile (the two profiles' sizes and thresholds
+  differ, so their margins are tabulated apart) the range of values, the worst margin and
+  the worst margin in standard deviations of the margins across configurations, thinnest
+  first, and every check not shown.
 
 The margin of ``value > threshold`` is ``value - threshold`` (of ``<``, ``threshold -
 value``); negative means the check failed. A check whose worst margin is smaller than one
@@ -205,24 +206,33 @@ def load(out: Path, root: Path = sources.ROOT) -> list[dict]:
     return [r for r in runs if current(r, root)]
 
 
+def profile_of(config: str) -> str:
+    """The execution profile of a configuration's name (``quick-seed0-native-t2``)."""
+    return config.split("-", 1)[0]
+
+
 def tabulate(runs: list[dict]) -> tuple[list[str], list[dict]]:
-    """One row per check (chapter, its n-th check with that lesson), one value per config."""
+    """One row per check (profile, chapter, its n-th check with that lesson), one value per
+    config. The profiles get separate rows: their sizes, and often their thresholds, differ,
+    so their margins are two distributions, not one."""
     configs = sorted({r["config"] for r in runs})
     rows: dict[tuple, dict] = {}
     for run in runs:
         seen: dict[str, int] = {}
+        profile = profile_of(run["config"])
         for check in run["checks"]:
             k = seen[check["lesson"]] = seen.get(check["lesson"], 0) + 1
-            key = (run["chapter"], check["lesson"], k)
-            row = rows.setdefault(key, {"chapter": run["chapter"], "lesson": check["lesson"],
-                                        "op": check["op"], "values": {}, "thresholds": {},
-                                        "margins": {}})
+            key = (profile, run["chapter"], check["lesson"], k)
+            row = rows.setdefault(key, {"profile": profile, "chapter": run["chapter"],
+                                        "lesson": check["lesson"], "op": check["op"],
+                                        "values": {}, "thresholds": {}, "margins": {}})
             row["values"][run["config"]] = check["value"]
             row["thresholds"][run["config"]] = check["threshold"]
             row["margins"][run["config"]] = margin(check)
     order = {c: i for i, c in enumerate(dict.fromkeys(r["chapter"] for r in runs))}
     out = []
-    for row in sorted(rows.values(), key=lambda r: order[r["chapter"]]):
+    for row in sorted(rows.values(), key=lambda r: (r["profile"] != "quick", r["profile"],
+                                                    order[r["chapter"]])):
         values = [v for v in row["values"].values() if math.isfinite(v)]
         # The spread of the margins (their standard deviation), not of the values: some
         # thresholds are measured too (a paired comparison's other arm), and the margin is
@@ -251,10 +261,10 @@ def write_tables(out: Path, root: Path = sources.ROOT) -> tuple[Path, Path]:
     csv_path, md_path = out.parent / "lesson-sweep.csv", out.parent / "lesson-sweep.md"
     with csv_path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["chapter", "lesson", "op", "threshold", *configs, "worst_margin",
-                    "margin_sd", "margin_in_sds"])
+        w.writerow(["profile", "chapter", "lesson", "op", "threshold", *configs,
+                    "worst_margin", "margin_sd", "margin_in_sds"])
         for r in rows:
-            w.writerow([r["chapter"], r["lesson"], r["op"], r["threshold_text"],
+            w.writerow([r["profile"], r["chapter"], r["lesson"], r["op"], r["threshold_text"],
                         *(_g(r["values"].get(c)) for c in configs), _g(r["worst"]),
                         _g(r["spread"]), _g(r["ratio"])])
     failed_runs = [r for r in runs if r["error"] and not r.get("over_budget")]
@@ -262,14 +272,21 @@ def write_tables(out: Path, root: Path = sources.ROOT) -> tuple[Path, Path]:
     not_shown = [r for r in rows if r["worst"] < 0]
     thin = [r for r in rows if r["worst"] >= 0 and r["ratio"] < 1]
     chapters = sorted({r["chapter"] for r in runs})
+    by_profile = {p: {r["chapter"] for r in runs if profile_of(r["config"]) == p}
+                  for p in sorted({profile_of(r["config"]) for r in runs})}
     lines = [
         "# Lesson checks across seeds, instruction sets and threads",
         "",
         "Written by `python -m dlbook_build.sweep` (see its docstring); every value per "
         "configuration is in `lesson-sweep.csv` beside this file.",
         "",
-        f"- {len(chapters)} chapters, {len(rows)} checks, {len(configs)} configurations: "
+        f"- {len(chapters)} chapters, {len(rows)} checks (a check swept in both profiles "
+        f"counts twice), {len(configs)} configurations: "
         + ", ".join(f"`{c}`" for c in configs),
+        *(f"- {p} profile: {len(cs)} chapters, "
+          f"{sum(r['profile'] == p for r in rows)} checks, "
+          f"{sum(profile_of(c) == p for c in configs)} configurations"
+          for p, cs in by_profile.items()),
         f"- machine: {', '.join(sorted({r['cpu'] for r in runs}))}",
         f"- runs that stopped on an error: {len(failed_runs)}",
         f"- checks not shown in some configuration: {len(not_shown)}",
@@ -286,13 +303,13 @@ def write_tables(out: Path, root: Path = sources.ROOT) -> tuple[Path, Path]:
         lines += sorted({f"- {r['chapter']} ({r['config']}: {r['error']})" for r in over})
         lines.append("")
     lines += ["## Every check, thinnest margin first", "",
-              "| chapter | lesson | check | runs | values | worst margin | margin / SD |",
-              "|---|---|---|---|---|---|---|"]
+              "| profile | chapter | lesson | check | runs | values | worst margin | margin / SD |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["ratio"] if r["worst"] >= 0 else -math.inf,
                                          r["worst"])):
         ratio = "∞" if math.isinf(r["ratio"]) and r["ratio"] > 0 else f"{r['ratio']:.2f}"
         lesson = r["lesson"].replace("|", "\\|")
-        lines.append(f"| {r['chapter']} | {lesson} | {r['op']} {r['threshold_text']} | {r['n']} "
+        lines.append(f"| {r['profile']} | {r['chapter']} | {lesson} | {r['op']} {r['threshold_text']} | {r['n']} "
                      f"| {_g(r['low'])} … {_g(r['high'])} | {_g(r['worst'])} | {ratio} |")
     md_path.write_text("\n".join(lines) + "\n")
     return csv_path, md_path

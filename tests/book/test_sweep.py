@@ -51,9 +51,10 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(FRONT + f"```{{code-cell}} ipython3\nprint('{chapter}')\n```\n")
         hashes[chapter] = sweep.code_hash(path)
-    runs = [result("a/b", "c1", [0.5, 3.0]), result("a/b", "c2", [0.1, -1.0]),
-            result("a/c", "c1", [1.0], op="<", threshold=2.0),
-            result("a/c", "c2", [-5.0], op="<", threshold=2.0, code="an older version")]
+    runs = [result("a/b", "quick-c1", [0.5, 3.0]), result("a/b", "quick-c2", [0.1, -1.0]),
+            result("a/b", "full-c1", [9.0, 9.0]),  # another profile: rows of its own
+            result("a/c", "quick-c1", [1.0], op="<", threshold=2.0),
+            result("a/c", "quick-c2", [-5.0], op="<", threshold=2.0, code="an older version")]
     for r in runs:
         r["code"] = hashes[r["chapter"]] if r["code"] == "current" else r["code"]
     for r in runs:
@@ -61,8 +62,10 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(r))
     configs, rows = sweep.tabulate(sweep.load(out, root))  # the stale a/c run is left out
-    assert configs == ["c1", "c2"]
-    by = {(r["chapter"], r["lesson"]): r for r in rows}
+    assert configs == ["full-c1", "quick-c1", "quick-c2"]
+    by = {(r["chapter"], r["lesson"]): r for r in rows if r["profile"] == "quick"}
+    full = {(r["chapter"], r["lesson"]): r for r in rows if r["profile"] == "full"}
+    assert full[("a/b", "lesson 1")]["worst"] == 9.0 and full[("a/b", "lesson 1")]["n"] == 1
     thin = by[("a/b", "lesson 0")]
     sd = 0.4 / 2 ** 0.5  # the standard deviation of the margins 0.5 and 0.1
     assert math.isclose(thin["worst"], 0.1) and math.isclose(thin["spread"], sd)
@@ -74,4 +77,5 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
     table = md_path.read_text()
     assert "checks not shown in some configuration: 1" in table
     assert table.index("lesson 1") < table.index("lesson 0")  # the failure first
-    assert csv_path.read_text().splitlines()[0].startswith("chapter,lesson,op,threshold,c1,c2,")
+    assert csv_path.read_text().splitlines()[0].startswith(
+        "profile,chapter,lesson,op,threshold,full-c1,quick-c1,quick-c2,")
