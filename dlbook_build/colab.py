@@ -190,7 +190,6 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
         return
     commit = app.dlbook_commit
     base = site_url(app)
-    raw = f"https://raw.githubusercontent.com/{repo_url.split('github.com/')[1]}/{commit}"
     outdir = Path(app.outdir) / COLAB_DIR
     written = []
     env = app.env
@@ -207,9 +206,11 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
                 if found:
                     eqs[label] = found[1]
         ctx = myst_to_colab.Context(
-            docname=docname, site_url=base, raw_url=raw, resolve=resolve,
+            docname=docname, site_url=base, resolve=resolve,
             cite=cite_function(app, resolve), glue=glued_values(app, docname),
-            equation_numbers=eqs, substitutions=dict(app.config.myst_substitutions or {}))
+            equation_numbers=eqs, substitutions=dict(app.config.myst_substitutions or {}),
+            source=Path(env.doc2path(docname)).read_text(encoding="utf-8"),
+            myst_config=env.myst_config)
         title = app.config.html_title or app.config.project
         colab = myst_to_colab.to_colab(nb, ctx, repo_url, commit, title=title)
         target = outdir / f"{docname}.ipynb"

@@ -1,16 +1,35 @@
-"""Turn a MyST Markdown notebook into a plain notebook that Colab (or any Jupyter) shows well.
+"""Turn a chapter (a MyST Markdown notebook) into a plain notebook that Colab shows well.
 
-Used by the Sphinx extension :mod:`dlbook_build.colab` at build time and by the tests. Plain Python:
-no Sphinx needed, so the conversion can be tested on its own. What changes:
+Used by the Sphinx extension :mod:`dlbook_build.colab` at build time and by the tests; it needs
+no Sphinx application, so the conversion can be tested on its own.
 
-- directives (``:::{admonition}``, ``{note}``, ``{exercise}``, ``{solution}``, ``{figure}``,
-  ``{math}``...) become blockquotes, bold headings, images or ``$$`` blocks;
-- roles become plain Markdown: ``{ref}``/``{numref}``/``{eq}``/``{doc}`` links into the published
-  site, ``{cite}`` an author-year citation linked to the bibliography, ``{glue}`` the value the
-  build computed (figures glued with ``{glue:figure}`` are embedded as cell attachments);
-- ``(label)=`` targets, ``%`` comments and the labels of ``$$...$$ (label)`` equations go
-  (numbered equations keep their number as ``\\tag``);
-- code cells nested in a directive (a solution with code) become real code cells;
+**How.** Each Markdown cell is parsed by MyST's own parser (myst-parser's markdown-it setup,
+with the book's extensions), and only the tokens that are MyST-only are replaced, by their
+line maps; every other line is copied as written. So code blocks and code spans are never
+touched (the parser knows where they are), and a directive's arguments, options and body are
+split by myst-parser's own ``parse_directive_text`` with the real directive class, exactly as
+the site's build splits them. The output is parsed again, and any MyST-only token left in it
+is an error (:func:`leftover_myst`).
+
+**What.** Plain Markdown is copied; of MyST, exactly what the chapters use. Anything else
+raises :class:`ConversionError` naming the chapter's line, so that a new construct is taught
+here before it reaches readers:
+
+- ``:::{admonition} Title`` becomes a blockquote with a bold title;
+- ``{exercise}`` becomes a heading cell "Exercise n" one level below the section it is in;
+  ``{solution}`` (or ``{solution-start}`` ... ``{solution-end}``, code cells between)
+  a heading "Solution to Exercise n" one level deeper, alone in its cell, with the solution
+  in the cells under it. Colab's ``metadata.colab.collapsed_sections`` lists the solution
+  headings whose directive has ``:class: dropdown``, so Colab opens them collapsed, as the
+  site does. A Colab section runs to the next heading of the same or a higher level, so text
+  after a solution that does not start with such a heading would be hidden with it: an error;
+- roles: ``{ref}``/``{numref}``/``{eq}`` become links into the published site, ``{cite}``
+  and ``{cite:t}`` author-year citations, ``{glue:}``/``{glue:text}`` the value the build
+  computed;
+- ``(label)=`` targets and ``%`` comments go; a ``$$...$$ (label)`` equation loses its label
+  and keeps its number as ``\\tag``; ``{{ name }}`` substitutions take their value, as
+  written (a backslash stays a backslash);
+- a figure caption in a code cell's ``mystnb`` metadata follows the cell in italics;
 - a first cell installs ``dlbook_code`` from the repository at the commit the site was built
   from, only inside Colab, and the notebook asks Colab for a GPU where the chapter trains.
 
@@ -23,63 +42,62 @@ and links into the published site would still have to be added afterwards, as he
 
 from __future__ import annotations
 
-import base64
+import bisect
 import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NoReturn
 
 import nbformat
-
-# Anything left in a converted notebook's Markdown that matches this is MyST-only syntax.
-LEFTOVER_MYST = re.compile(
-    r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{[\w:-]+\}"  # a directive fence
-    r"|^\s*:{3,}\s*$"  # a colon-fence closing
-    r"|\{[a-z][\w:+-]*\}`"  # a role
-    r"|^\s*\([\w.:-]+\)=\s*$"  # a target
-    r"|^\s*\+\+\+",  # a jupytext cell break
-    re.MULTILINE,
+from docutils.parsers.rst.directives.admonitions import Admonition
+from docutils.parsers.rst.states import MarkupError
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.directives import parse_directive_text
+from myst_parser.parsers.mdit import create_md_parser
+from sphinx.util.nodes import split_explicit_title
+from sphinx_exercise.directive import (
+    ExerciseDirective,
+    SolutionDirective,
+    SolutionEndDirective,
+    SolutionStartDirective,
 )
 
 INSTALL_MARKER = "dlbook-colab-install"
 
-
-def leftover_myst(markdown: str) -> list[str]:
-    """MyST-only syntax left in Markdown, outside code blocks and code spans."""
-    text = re.sub(r"^(\s*)(`{3,}|~{3,})(?!\s*\{)[^\n]*\n.*?^\1\2\s*$", "", markdown,
-                  flags=re.MULTILINE | re.DOTALL)
-    roles: list[str] = []
-
-    def drop(m: re.Match) -> str:
-        if m.group("role"):
-            roles.append(m.group("role").split("`")[0] + "`")
-        return ""
-
-    text = _ROLE_OR_CODE.sub(drop, text)
-    return roles + [m.group(0).strip() for m in LEFTOVER_MYST.finditer(text)]
-
-ADMONITIONS = {
-    "note": "Note", "tip": "Tip", "hint": "Hint", "important": "Important",
-    "warning": "Warning", "caution": "Caution", "attention": "Attention", "danger": "Danger",
-    "error": "Error", "seealso": "See also", "margin": "", "sidebar": "", "topic": "",
-    "dropdown": "", "epigraph": "", "pull-quote": "", "highlights": "", "card": "",
-    "grid-item-card": "", "tab-item": "", "admonition": "",
+# The directives the chapters use, with the class myst-parser reads them with, and the options
+# the conversion honours (any other option would change what the reader sees: an error).
+DIRECTIVES: dict[str, tuple[type, set[str]]] = {
+    "admonition": (Admonition, {"class"}),
+    "exercise": (ExerciseDirective, {"label", "class"}),
+    "solution": (SolutionDirective, {"class"}),
+    "solution-start": (SolutionStartDirective, {"class"}),
+    "solution-end": (SolutionEndDirective, set()),
 }
-DROPPED = {"tableofcontents", "toctree", "bibliography", "eval-rst", "glossary", "only",
-           "raw", "index", "rubric-hidden"}
-CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude-inline"}
-TRANSPARENT = {"grid", "tab-set", "div", "container", "exercise-end", "solution-end",
-               "cssclass", "rst-class", "list-table-body"}
+ROLES = {"ref", "numref", "eq", "cite", "cite:t", "glue", "glue:", "glue:any", "glue:text"}
 
-_FENCE = re.compile(r"^(?P<indent>\s*)(?P<mark>`{3,}|~{3,}|:{3,})\s*(?P<rest>.*)$")
-_DIRECTIVE = re.compile(r"^\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
-_OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*)$")
-_ROLE_OR_CODE = re.compile(
-    r"(?P<role>\{(?P<name>[a-z][\w:+-]*)\}`(?P<text>[^`]+)`)|(?P<code>`+)[^`]*?(?P=code)")
-_TARGET = re.compile(r"^\s*\([\w.:-]+\)=\s*$")
-_DMATH_LABEL = re.compile(r"^(?P<pre>.*\$\$)\s*\((?P<label>[\w.:-]+)\)\s*$")
-_TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+# Tokens of plain Markdown (CommonMark, tables, dollar maths), which Colab renders as they are.
+PLAIN_BLOCK = {
+    "inline", "paragraph_open", "paragraph_close", "heading_open", "heading_close",
+    "bullet_list_open", "bullet_list_close", "ordered_list_open", "ordered_list_close",
+    "list_item_open", "list_item_close", "blockquote_open", "blockquote_close", "hr",
+    "table_open", "table_close", "thead_open", "thead_close", "tbody_open", "tbody_close",
+    "tr_open", "tr_close", "th_open", "th_close", "td_open", "td_close",
+    "code_block", "fence", "html_block", "math_block",
+}
+PLAIN_INLINE = {
+    "text", "text_special", "softbreak", "hardbreak", "code_inline", "em_open", "em_close",
+    "strong_open", "strong_close", "link_open", "link_close", "image", "html_inline",
+    "math_inline",
+}
+
+
+class ConversionError(ValueError):
+    """A chapter uses MyST the Colab conversion does not handle (the message says where)."""
 
 
 @dataclass
@@ -87,400 +105,474 @@ class Context:
     """What the conversion knows about the book (all optional: defaults degrade gracefully).
 
     ``resolve(kind, target)`` returns ``(url, text)`` for a cross-reference (``kind`` is
-    ``ref``, ``numref``, ``eq`` or ``doc``) or None; ``cite(keys, textual)`` returns the
-    citation text; ``glue`` maps a glued name to its MIME bundle from the executed notebook.
+    ``ref``, ``numref`` or ``eq``) or None; ``cite(keys, textual)`` returns the citation text;
+    ``glue`` maps a glued name to its MIME bundle from the executed notebook. ``source`` is the
+    chapter's text (errors then name its lines); ``myst_config`` the build's MyST configuration
+    (default: the extensions in ``_config.yml``).
     """
 
     docname: str = ""
     site_url: str = ""
-    raw_url: str = ""  # base URL of the repository's files at the build's commit
     resolve: Callable[[str, str], tuple[str, str] | None] = lambda kind, target: None
     cite: Callable[[list[str], bool], str] | None = None
     glue: dict[str, dict[str, Any]] = field(default_factory=dict)
     equation_numbers: dict[str, str] = field(default_factory=dict)
     substitutions: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    myst_config: MdParserConfig | None = None
 
 
-# --------------------------------------------------------------------------- inline
+# --------------------------------------------------------------------------- the parser
 
 
-def _split_titled(text: str) -> tuple[str | None, str]:
-    m = _TITLED.match(text.strip())
-    if m:
-        return m.group("text").strip(), m.group("target").strip()
-    return None, text.strip()
+@lru_cache(maxsize=1)
+def book_config() -> MdParserConfig:
+    """The MyST extensions of ``_config.yml``, as :func:`dlbook_build.sources.read_notebook`
+    reads chapters outside Sphinx."""
+    import yaml
+
+    from .sources import ROOT
+
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return MdParserConfig(enable_extensions=set(cfg.get("parse", {}).get("myst_enable_extensions", [])))
 
 
-def _glue_text(ctx: Context, spec: str, kind: str) -> str:
-    name, _, fmt = spec.partition(":")
-    bundle = ctx.glue.get(name.strip())
-    if not bundle:
-        return f"*(`{name.strip()}`, computed when the notebook runs)*"
-    if kind == "md" and "text/markdown" in bundle:
-        return str(bundle["text/markdown"]).strip()
-    text = str(bundle.get("text/plain", "")).strip()
-    if fmt and kind == "text":
-        try:
-            return format(float(text), fmt)
-        except ValueError:
-            return text
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return text
+def myst_parser(config: MdParserConfig | None = None) -> MarkdownIt:
+    """MyST's own markdown-it parser, whose roles and substitutions know where they are."""
+    md = create_md_parser(config or book_config(), RendererHTML)
+    _record_spans(md, ("myst_role", "substitution_inline"))
+    return md
 
 
-def convert_role(name: str, text: str, ctx: Context) -> str:
-    """The plain-Markdown form of one MyST role."""
-    if name in ("ref", "numref", "eq", "doc", "std:ref", "std:doc"):
-        kind = name.split(":")[-1]
-        title, target = _split_titled(text)
-        found = ctx.resolve(kind, target)
-        if kind == "eq":
-            number = ctx.equation_numbers.get(target) or (found[1] if found else "")
-            label = f"({number})" if number else "(the equation above)"
-            return f"[{label}]({found[0]})" if found else label
-        if found:
-            url, default = found
-            shown = title or default or target
-            if kind == "numref" and "%s" in shown:
-                shown = shown.replace("%s", default.split()[-1] if default else "")
-            if kind == "numref" and "{number}" in shown:
-                shown = shown.replace("{number}", default.split()[-1] if default else "")
-            return f"[{shown}]({url})"
-        return title or target
-    if name.startswith("cite"):
-        keys = [k.strip() for k in text.split(",") if k.strip()]
-        textual = name in ("cite:t", "cite:ts", "cite:author", "cite:year")
-        if ctx.cite:
-            return ctx.cite(keys, textual)
-        return "[" + "; ".join(keys) + "]"
-    if name.startswith("glue"):
-        kind = name.partition(":")[2] or "any"
-        return _glue_text(ctx, text, kind)
-    if name == "math":
-        return f"${text}$"
-    if name in ("sub", "subscript"):
-        return f"<sub>{text}</sub>"
-    if name in ("sup", "superscript"):
-        return f"<sup>{text}</sup>"
-    if name in ("kbd", "guilabel", "menuselection", "file", "samp", "command", "program",
-                "code") or name.startswith("py:") or name in ("func", "class", "meth", "mod",
-                                                               "attr", "obj", "data", "exc"):
-        title, target = _split_titled(text)
-        return f"`{title or target.lstrip('~')}`"
-    if name == "download":
-        title, target = _split_titled(text)
-        return f"[{title or target}]({ctx.raw_url}/{target})" if ctx.raw_url else (title or target)
-    if name in ("abbr",):
-        return re.sub(r"\s*\(.*\)\s*$", "", text)
-    if name in ("term",):
-        title, target = _split_titled(text)
-        return title or target
-    title, target = _split_titled(text)
-    return title or target
+def _record_spans(md: MarkdownIt, rules: tuple[str, ...]) -> None:
+    """Make the inline rules named ``rules`` store in ``token.meta["span"]`` the (start, end)
+    offsets, in their inline token's content, of the text they parsed.
+
+    markdown-it gives block tokens a line map but inline tokens no position at all, and a role
+    must be replaced exactly where it is (a role can sit in a table cell, or break over two
+    lines). So each rule is wrapped, through the ruler's public API (``get_active_rules``,
+    ``getRules``, ``at``), by one that reads ``state.pos`` before and after it. That a rule
+    moves ``state.pos`` over exactly what it parsed is markdown-it's inline contract, not a
+    documented API: ``test_role_spans_are_exact`` fails if it changes.
+    """
+    ruler = md.inline.ruler
+    found = dict(zip(ruler.get_active_rules(), ruler.getRules("")))
+    for name in rules:
+        if name not in found:
+            continue
+
+        def wrapped(state, silent: bool, rule=found[name]) -> bool:
+            start, count = state.pos, len(state.tokens)
+            ok = rule(state, silent)
+            if ok and not silent and len(state.tokens) > count:
+                state.tokens[-1].meta["span"] = (start, state.pos)
+            return ok
+
+        ruler.at(name, wrapped)
 
 
-def convert_inline(line: str, ctx: Context) -> str:
-    def repl(m: re.Match) -> str:
-        if m.group("role"):
-            return convert_role(m.group("name"), m.group("text"), ctx)
-        return m.group(0)  # a code span stays as it is
-
-    line = _ROLE_OR_CODE.sub(repl, line)
-    if ctx.substitutions and "{{" in line:
-        for key, value in ctx.substitutions.items():
-            line = re.sub(r"\{\{\s*" + re.escape(key) + r"\s*\}\}", str(value), line)
-    return line
+def directive_name(tok: Token) -> str | None:
+    """The directive a fence opens (``{name} arguments``, split as myst-parser splits it)."""
+    name = (tok.info.split() or [""])[0]
+    return name[1:-1] if name.startswith("{") and name.endswith("}") else None
 
 
-# --------------------------------------------------------------------------- blocks
+def _myst_tokens(tokens: list[Token]):
+    """Every token, inline children (and an image's alt text) included, that is MyST-only."""
+    for tok in tokens:
+        if tok.type not in PLAIN_BLOCK | PLAIN_INLINE or (tok.type == "fence" and directive_name(tok)):
+            yield tok
+        yield from _myst_tokens(tok.children or [])
+
+
+def leftover_myst(markdown: str, md: MarkdownIt | None = None) -> list[str]:
+    """MyST-only syntax left in (converted) Markdown, found by parsing it with MyST's parser
+    (``md``, default :func:`myst_parser`): roles, directives, targets, labelled equations,
+    substitutions... (code blocks and code spans are code, not MyST)."""
+    lines = markdown.split("\n")
+    out = []
+    for tok in _myst_tokens((md or myst_parser()).parse(markdown)):
+        if tok.type == "myst_role":
+            out.append(f"{{{tok.meta['name']}}}`{tok.content}`")
+        elif tok.map:
+            out.append(lines[tok.map[0]].strip())
+        else:
+            out.append(tok.type)
+    return out
+
+
+# --------------------------------------------------------------------------- the conversion
 
 
 @dataclass
-class _Open:
-    name: str
-    mark: str  # the fence characters that close it
-    prefix: str  # blockquote prefix added to its body lines
-    kind: str  # "quote", "drop", "code", "math", "plain", "figure", "codecell", "table"
-    arg: str = ""
-    options: dict[str, str] = field(default_factory=dict)
-    body: list[str] = field(default_factory=list)
-    header_done: bool = False
+class Heading:
+    """A heading the conversion adds (an exercise, a solution): it starts a new cell."""
+
+    text: str
+    id: str
+    alone: bool = False  # the cell holds the heading only (a collapsed section's title)
+    collapsed: bool = False
+
+
+# Where a solution ends, a new cell starts: Colab ends a section only at a cell that begins
+# with a heading, so what follows (a section heading) must begin its own cell.
+CELL_BREAK = Heading("", "")
 
 
 class Converter:
-    """Converts the Markdown cells of one notebook, keeping state across cells (a solution
-    that holds a code cell spans several cells)."""
+    """Converts one notebook's cells in order. State crosses cells: exercise numbers, the
+    section level, a gated solution whose code cells lie between its start and end."""
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, source_map: list[int] | None = None):
         self.ctx = ctx
-        self.stack: list[_Open] = []
-        self.exercise_numbers: dict[str, int] = {}
+        self.md = myst_parser(ctx.myst_config)
+        self.source_map = source_map
         self.cells: list[nbformat.NotebookNode] = []
-        self._md: list[str] = []
-        self._attachments: dict[str, dict[str, str]] = {}
+        self.collapsed: list[str] = []  # ids of the heading cells Colab opens collapsed
+        self.exercises: dict[str, int] = {}
+        self.section_level = 1
+        self.open_solution: tuple[int, int] | None = None  # (heading level, line) of a solution-start
+        self.hidden: int | None = None  # after a solution: the level of its heading
+        self.cell_no = 0
+        self.absolute = False  # whether line numbers are the chapter's own
+        self._text: list[str] = []
+        self._text_id = ""
 
-    # -- output helpers
-    def prefix(self) -> str:
-        return "".join(o.prefix for o in self.stack)
+    # -- errors
+    def fail(self, line: int, message: str) -> NoReturn:
+        where = (f"{self.ctx.docname}.md:{line + 1}" if self.absolute else
+                 f"{self.ctx.docname or 'notebook'} (Markdown cell {self.cell_no + 1}, line {line + 1})")
+        raise ConversionError(f"{where}: {message}")
 
-    def emit(self, text: str) -> None:
-        p = self.prefix()
-        self._md.append((p + text).rstrip() if text else p.rstrip())
+    def first_line(self, index: int) -> int:
+        """The chapter line (0-based) where cell ``index`` starts, from myst-nb's source map
+        (for a Markdown cell: before the blank lines myst-nb strips, skipped here). Without a
+        source map (a notebook not read by myst-nb), lines count from the cell's start."""
+        self.absolute = bool(self.source_map and index < len(self.source_map))
+        if not self.absolute:
+            return 0
+        line = self.source_map[index]
+        lines = self.ctx.source.split("\n") if self.ctx.source else []
+        while line < len(lines) and lines[line] == "":
+            line += 1
+        return line
+
+    # -- cells
+    def markdown(self, cell: nbformat.NotebookNode, index: int) -> None:
+        self.cell_no = index
+        self.emit(self.convert(cell.source, self.first_line(index)))
+        self.flush()
+
+    def code(self, cell: nbformat.NotebookNode, index: int) -> None:
+        self.cell_no = index
+        line = self.first_line(index)
+        self.visible(line, "this code cell")
+        meta = copy.deepcopy(dict(cell.metadata))
+        self.flush()
+        self.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=meta))
+        caption = ((meta.get("mystnb") or {}).get("figure") or {}).get("caption")
+        if caption:
+            self.emit([f"*{self.inline(str(caption), line)}*"])
+            self.flush()
+
+    def raw(self, cell: nbformat.NotebookNode, index: int) -> None:
+        self.cell_no = index
+        self.visible(self.first_line(index), "this raw cell")
+        self.flush()
+        self.cells.append(nbformat.v4.new_raw_cell(cell.source))
+
+    def finish(self) -> None:
+        self.flush()
+        if self.open_solution:
+            self.fail(self.open_solution[1], "{solution-start} has no {solution-end}")
+
+    def emit(self, items: list[str | Heading]) -> None:
+        for item in items:
+            if isinstance(item, str):
+                self._text.append(item)
+                continue
+            self.flush()
+            if item is CELL_BREAK:
+                continue
+            if item.collapsed:
+                self.collapsed.append(item.id)
+            if item.alone:
+                self.cells.append(nbformat.v4.new_markdown_cell(item.text, metadata={"id": item.id}))
+            else:
+                self._text, self._text_id = [item.text + "\n\n"], item.id
 
     def flush(self) -> None:
-        kept: list[str] = []
-        for line in self._md:  # no runs of blank lines
-            if kept and line.strip(" >") == "" and kept[-1].strip(" >") == "":
-                continue
-            kept.append(line)
-        text = "\n".join(kept).strip("\n")
-        if text.strip(" >\n"):
-            cell = nbformat.v4.new_markdown_cell(text)
-            if self._attachments:
-                cell["attachments"] = self._attachments
-            self.cells.append(cell)
-        self._md, self._attachments = [], {}
+        text = "".join(self._text).strip("\n")
+        if text.strip():
+            self.cells.append(nbformat.v4.new_markdown_cell(
+                text, metadata={"id": self._text_id} if self._text_id else {}))
+        self._text, self._text_id = [], ""
 
-    def add_code(self, source: str, metadata: dict | None = None) -> None:
-        self.flush()
-        self.cells.append(nbformat.v4.new_code_cell(source, metadata=metadata or {}))
+    # -- sections: where Colab's collapsed solutions end
+    def heading(self, level: int, line: int, what: str = "a heading") -> None:
+        """A section starts: it ends the section of a solution above it (Colab's rule)."""
+        if self.open_solution:
+            self.fail(line, f"{what} inside a solution ({{solution-start}} without {{solution-end}})")
+        if self.hidden is not None and level > self.hidden:
+            self.fail(line, f"a level-{level} heading after a solution would be hidden with the "
+                            "solution in Colab: make it a section heading, or move it above the exercise")
+        self.hidden = None
+
+    def visible(self, line: int, what: str = "this text") -> None:
+        if self.hidden is not None:
+            self.fail(line, f"{what} follows an exercise's solution, so Colab would hide it inside "
+                            "the collapsed solution: start it with a section heading (such as "
+                            "`## Summary`), or move it above the exercise")
+
+    # -- Markdown
+    def convert(self, text: str, line0: int, nested: bool = False) -> list[str | Heading]:
+        """``text`` with its MyST replaced: the lines between replacements as written.
+        ``line0`` is the chapter line of the text's first line; ``nested`` for a directive's
+        body, where sections (headings, exercises) cannot start."""
+        tokens = self.md.parse(text)
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+
+        def at(line: int) -> int:  # offset of a line's start (the end of the text at most)
+            return min(starts[line], len(text))
+
+        edits: list[tuple[int, int, list[str | Heading]]] = []
+        cells_done: dict[int, int] = {}  # line -> column after the table cells located on it
+        for i, tok in enumerate(tokens):
+            line = line0 + (tok.map[0] if tok.map else 0)
+            if tok.level == 0 and tok.nesting >= 0 and not nested and tok.type not in (
+                    "heading_open", "myst_target", "myst_line_comment", "colon_fence", "fence"):
+                self.visible(line)
+            kind = tok.type
+            if kind == "inline":
+                edits += self.inline_edits(tok, tokens[i - 1].type, lines, starts, line0, cells_done)
+            elif kind in ("colon_fence", "fence") and directive_name(tok) is not None:
+                self.at_top(tok, line, "a directive")
+                last = lines[tok.map[1] - 1].strip()
+                if tok.map[1] - tok.map[0] < 2 or not last.startswith(tok.markup) or last.strip(last[0]):
+                    self.fail(line, f"{tok.info.split()[0]} is not closed by {tok.markup}")
+                items = self.directive(tok, line, nested)
+                edits.append((at(tok.map[0]), at(tok.map[1]), self.padded(items, lines, tok.map)))
+            elif kind == "fence":
+                if tok.level == 0 and not nested:
+                    self.visible(line)
+            elif kind == "heading_open":
+                if nested:
+                    self.fail(line, "a heading inside a directive: MyST does not allow it")
+                if tok.level == 0:
+                    self.section_level = int(tok.tag[1])
+                    self.heading(self.section_level, line)
+            elif kind in ("myst_target", "myst_line_comment"):
+                self.at_top(tok, line, "a target or comment")
+                edits.append((at(tok.map[0]), at(tok.map[1]), []))
+            elif kind == "math_block_label":
+                self.at_top(tok, line, "a labelled equation")
+                number = self.ctx.equation_numbers.get(tok.info)
+                tag = f"\n\\tag{{{number}}}" if number else ""
+                edits.append((at(tok.map[0]), at(tok.map[1]),
+                              [f"$$\n{tok.content.strip(chr(10))}{tag}\n$$\n"]))
+            elif kind == "substitution_block":
+                self.at_top(tok, line, "a substitution")
+                value = "".join(self.text_only(self.convert(self.substitute(tok.content, line), line, True),
+                                               line, "a substitution"))
+                edits.append((at(tok.map[0]), at(tok.map[1]), self.padded([value], lines, tok.map)))
+            elif kind not in PLAIN_BLOCK:
+                self.fail(line, f"`{lines[tok.map[0]].strip() if tok.map else kind}` ({kind}) is MyST "
+                                "syntax the book does not use: write it in the chapters' usual way, "
+                                "or teach dlbook_build/myst_to_colab.py to convert it")
+        out: list[str | Heading] = []
+        pos = 0
+        for start, end, items in sorted(edits, key=lambda e: e[0]):
+            out.append(text[pos:start])
+            out += items
+            pos = end
+        out.append(text[pos:])
+        return out
+
+    def at_top(self, tok: Token, line: int, what: str) -> None:
+        """Whole-line replacements would lose a list's or a quote's prefix."""
+        if tok.level:
+            self.fail(line, f"{what} inside a list or a quote: the chapters have none there")
+
+    @staticmethod
+    def padded(items: list[str | Heading], lines: list[str], span: list[int]) -> list[str | Heading]:
+        """A block's replacement, with blank lines around it where its neighbours are text
+        (else a paragraph after a quote would continue the quote)."""
+        before = ["\n"] if span[0] > 0 and lines[span[0] - 1].strip() else []
+        after = ["\n"] if span[1] < len(lines) and lines[span[1]].strip() else []
+        return before + items + after if items else items
+
+    def text_only(self, items: list[str | Heading], line: int, where: str) -> list[str]:
+        if any(isinstance(i, Heading) for i in items):
+            self.fail(line, f"an exercise or solution inside {where}")
+        return items  # type: ignore[return-value]
+
+    def inline(self, text: str, line: int) -> str:
+        """One line of MyST (a title, a caption) as Markdown."""
+        return "".join(self.text_only(self.convert(text, line, True), line, "a title")).strip()
+
+    def inline_edits(self, tok: Token, parent: str, lines: list[str], starts: list[int], line0: int,
+                     cells_done: dict[int, int]) -> list[tuple[int, int, list[str | Heading]]]:
+        """The roles and substitutions of one inline token, as edits of the text."""
+        direct = {id(c) for c in tok.children or []}
+        for child in _myst_tokens(tok.children or []):
+            if child.type not in ("myst_role", "substitution_inline") or id(child) not in direct:
+                self.fail(line0 + tok.map[0], f"{child.type} in `{tok.content[:60]}`: MyST syntax the "
+                          "book does not use here; teach dlbook_build/myst_to_colab.py to convert it")
+        found = [c for c in tok.children or [] if "span" in c.meta]
+        if not found:
+            return []
+        # Where each line of the token's content starts in the text: a paragraph's or a
+        # heading's content line is the end of its source line (a list's or a quote's prefix
+        # stripped); table cells are found left to right.
+        begins, offset = [], 0
+        for k, content in enumerate(tok.content.split("\n")):
+            row = tok.map[0] + k
+            source = lines[row]
+            if parent in ("td_open", "th_open"):
+                col = source.find(content, cells_done.get(row, 0))
+                cells_done[row] = col + len(content)
+            elif source.rstrip().endswith(content.rstrip()):
+                col = len(source.rstrip()) - len(content.rstrip())
+            else:  # a heading closed by #s
+                col = source.find(content)
+            if col < 0:
+                self.fail(line0 + row, "cannot find this line's text in the cell (a tab in an indent?)")
+            begins.append((offset, starts[row] + col))
+            offset += len(content) + 1
+
+        def where(pos: int) -> int:
+            start, base = next(b for b in reversed(begins) if b[0] <= pos)
+            return base + pos - start
+
+        edits = []
+        for child in found:
+            start, end = child.meta["span"]
+            line = line0 + bisect.bisect_right(starts, where(start)) - 1
+            if child.type == "myst_role":
+                new = self.role(child.meta["name"], child.content, line)
+            else:
+                new = self.inline(self.substitute(child.content, line), line)
+            edits.append((where(start), where(end), [new]))
+        return edits
 
     # -- directives
-    def open_directive(self, name: str, arg: str, mark: str, lines: list[str], i: int) -> int:
-        """Handle a directive opening at lines[i-1]; returns the index after its options."""
-        options: dict[str, str] = {}
-        if i < len(lines) and lines[i].strip() == "---":  # YAML options block
-            j = i + 1
-            while j < len(lines) and lines[j].strip() != "---":
-                m = re.match(r"^\s*([\w-]+):\s*(.*)$", lines[j])
-                if m:
-                    options[m.group(1)] = m.group(2)
-                j += 1
-            i = j + 1
-        while i < len(lines) and (m := _OPTION.match(lines[i])):
-            options[m.group("key")] = m.group("value").strip()
-            i += 1
-        close = mark[0] * len(mark)
-        base = name.split(":")[0] if name.startswith("glue") else name
-        if name in DROPPED:
-            self.stack.append(_Open(name, close, "", "drop"))
-        elif name in CODE_DIRECTIVES:
-            self.emit(f"```{arg.split()[0] if arg else ''}")
-            self.stack.append(_Open(name, close, "", "code"))
-        elif name == "code-cell":
-            self.stack.append(_Open(name, close, "", "codecell", arg, options))
-        elif name == "math":
-            self.stack.append(_Open(name, close, "", "math", arg, options))
-        elif name in ("figure", "image", "glue:figure", "glue:math") or base == "glue" and name == "glue":
-            self.stack.append(_Open(name, close, "", "figure", arg, options))
-        elif name in ("list-table",):
-            self.stack.append(_Open(name, close, "", "table", arg, options))
-        elif name in ("exercise", "exercise-start"):
-            n = len(self.exercise_numbers) + 1
-            label = options.get("label", f"exercise-{n}")
-            self.exercise_numbers[label] = n
-            title = convert_inline(arg, self.ctx).strip()
-            self.emit("")
-            self.emit(f"**Exercise {n}**" + (f" ({title})" if title else ""))
-            self.emit("")
-            self.stack.append(_Open(name, close, "", "plain"))
-        elif name in ("solution", "solution-start"):
-            n = self.exercise_numbers.get(arg.strip())
-            self.emit("")
-            self.emit(f"**Solution to Exercise {n}**" if n else "**Solution**")
-            self.emit("")
-            self.stack.append(_Open(name, close, "", "plain"))
-        elif name in TRANSPARENT:
-            self.stack.append(_Open(name, close, "", "plain"))
-        else:  # admonitions and anything unknown: a blockquote with a bold title
-            title = arg.strip() or ADMONITIONS.get(name, name.replace("-", " ").capitalize())
-            self.emit("")
-            self.stack.append(_Open(name, close, "> ", "quote"))
-            if title:
-                self.emit(f"**{convert_inline(title, self.ctx)}**")
-                self.emit("")
-        return i
-
-    def close_directive(self) -> None:
-        o = self.stack.pop()
-        if o.kind == "code":
-            self.emit("```")
-        elif o.kind == "codecell":
-            body = o.body
-            if body and body[0].strip() == "---":  # YAML cell options
-                end = next((k for k in range(1, len(body)) if body[k].strip() == "---"), 0)
-                body = body[end + 1:]
-            self.add_code("\n".join(body).strip("\n"))
-        elif o.kind == "math":
-            self.emit("$$")
-            self.emit("\n".join(o.body).strip())
-            label = o.options.get("label")
-            number = self.ctx.equation_numbers.get(label or "")
-            if number:
-                self.emit(f"\\tag{{{number}}}")
-            self.emit("$$")
-        elif o.kind == "figure":
-            self._figure(o)
-        elif o.kind == "table":
-            self._list_table(o)
-        elif o.kind == "quote":
-            self.emit("")
-
-    def _figure(self, o: _Open) -> None:
-        caption = " ".join(convert_inline(x, self.ctx) for x in o.body if x.strip()).strip()
-        alt = o.options.get("alt", caption or "figure")
-        if o.name.startswith("glue"):
-            bundle = self.ctx.glue.get(o.arg.strip(), {})
-            for mime in ("image/png", "image/jpeg", "image/svg+xml"):
-                if mime in bundle:
-                    ext = mime.split("/")[1].split("+")[0]
-                    key = f"{o.arg.strip()}.{ext}"
-                    data = bundle[mime]
-                    if mime == "image/svg+xml":
-                        data = base64.b64encode(str(data).encode()).decode()
-                    self._attachments[key] = {mime: data if isinstance(data, str) else "".join(data)}
-                    self.emit(f"![{alt}](attachment:{key})")
-                    break
-            else:
-                if o.name == "glue:math" and "text/latex" in bundle:
-                    self.emit(str(bundle["text/latex"]))
-                else:
-                    self.emit(f"*(The figure `{o.arg.strip()}` is drawn by the code above.)*")
+    def directive(self, tok: Token, line: int, nested: bool) -> list[str | Heading]:
+        name = directive_name(tok)
+        first = (tok.info.strip().split(maxsplit=1) + [""])[1]
+        if name not in DIRECTIVES:
+            self.fail(line, f"the directive {{{name}}} is not one the chapters use (the Colab "
+                            f"conversion knows {', '.join(sorted(DIRECTIVES))}): use one of those, or "
+                            "teach dlbook_build/myst_to_colab.py to convert it")
+        cls, honoured = DIRECTIVES[name]
+        content, shift = tok.content, 0
+        if tok.type == "colon_fence" and content.startswith(":::"):  # as myst-parser does
+            content, shift = "\n" + content, -1
+        try:
+            parsed = parse_directive_text(cls, first, content, line=line + 1)
+        except MarkupError as exc:
+            self.fail(line, f"{{{name}}}: {exc}")
+        if parsed.warnings:
+            self.fail(line, f"{{{name}}}: {parsed.warnings[0].msg}")
+        unused = sorted(set(parsed.options) - honoured)
+        if unused:
+            self.fail(line, f"{{{name}}}: the Colab conversion does not honour the option(s) "
+                            f"{unused}; the chapters use only {sorted(honoured) or 'none'}")
+        body, body_line = "\n".join(parsed.body), line + 1 + parsed.body_offset + shift
+        if name == "admonition":
+            if not nested:
+                self.visible(line)
+            title = self.inline(parsed.arguments[0], line)
+            text = "".join(self.text_only(self.convert(body, body_line, True), line, "an admonition"))
+            quoted = [f"**{title}**", "", *text.strip("\n").split("\n")]
+            return ["\n".join(">" + (" " + q if q else "") for q in quoted) + "\n"]
+        if nested:
+            self.fail(line, f"{{{name}}} inside another directive: the chapters have none there")
+        level = min(self.section_level + 1, 6)
+        if name == "exercise":
+            self.heading(level, line, "an exercise")
+            number = len(self.exercises) + 1
+            label = parsed.options.get("label", "")
+            self.exercises[label or f"exercise-{number}"] = number
+            title = f" ({self.inline(parsed.arguments[0], line)})" if parsed.arguments else ""
+            head = Heading(f"{'#' * level} Exercise {number}{title}", _cell_id(label or f"exercise-{number}"))
+            return [head, *self.convert(body, body_line, True)]
+        if name == "solution-end":
+            if not self.open_solution:
+                self.fail(line, "{solution-end} without {solution-start}")
+            self.hidden, self.open_solution = self.open_solution[0], None
+            return [CELL_BREAK]
+        label = parsed.arguments[0]
+        if label not in self.exercises:
+            self.fail(line, f"{{{name}}} {label}: no exercise above has this label")
+        level = min(level + 1, 6)
+        self.heading(level, line, "a solution")
+        head = Heading(f"{'#' * level} Solution to Exercise {self.exercises[label]}",
+                       _cell_id(f"{label}-solution"), alone=True,
+                       collapsed="dropdown" in parsed.options.get("class", []))
+        items = [head, *self.convert(body, body_line, True)]
+        if name == "solution-start":
+            self.open_solution = (level, line)
         else:
-            src = o.arg.strip()
-            if not re.match(r"^[a-z]+://", src) and self.ctx.raw_url:
-                folder = self.ctx.docname.rsplit("/", 1)[0] if "/" in self.ctx.docname else ""
-                src = (f"{self.ctx.raw_url}/{folder}/{src}" if not src.startswith("/")
-                       else f"{self.ctx.raw_url}{src}")
-            self.emit(f"![{alt}]({src})")
-        if caption:
-            self.emit("")
-            self.emit(f"*{caption}*")
-        self.emit("")
+            self.hidden = level
+            items.append(CELL_BREAK)
+        return items
 
-    def _list_table(self, o: _Open) -> None:
-        rows: list[list[str]] = []
-        for line in o.body:
-            m = re.match(r"^\s*\*\s+-\s+(.*)$", line)
-            if m:
-                rows.append([m.group(1).strip()])
-                continue
-            m = re.match(r"^\s+-\s+(.*)$", line)
-            if m and rows:
-                rows[-1].append(m.group(1).strip())
-            elif line.strip() and rows:
-                rows[-1][-1] += " " + line.strip()
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        rows = [r + [""] * (width - len(r)) for r in rows]
-        header = int(o.options.get("header-rows", "0") or 0)
-        head = rows[0] if header else [""] * width
-        body = rows[1:] if header else rows
-        if o.arg.strip():
-            self.emit(f"**{convert_inline(o.arg.strip(), self.ctx)}**")
-            self.emit("")
-        self.emit("| " + " | ".join(convert_inline(c, self.ctx) for c in head) + " |")
-        self.emit("|" + "---|" * width)
-        for r in body:
-            self.emit("| " + " | ".join(convert_inline(c, self.ctx) for c in r) + " |")
-        self.emit("")
+    # -- roles and substitutions
+    def substitute(self, key: str, line: int) -> str:
+        key = key.strip()
+        if key not in self.ctx.substitutions:
+            self.fail(line, f"no substitution {{{{ {key} }}}} in myst_substitutions")
+        return str(self.ctx.substitutions[key])
 
-    # -- a markdown cell
-    def markdown(self, source: str) -> None:
-        lines = convert_prose(source, self.ctx).split("\n")
-        i = 0
-        plain_fence: str | None = None  # inside an ordinary ``` code block
-        while i < len(lines):
-            line = lines[i]
-            i += 1
-            top = self.stack[-1] if self.stack else None
-            if plain_fence is not None:
-                self.emit(line)
-                if line.strip().startswith(plain_fence) and line.strip().strip(plain_fence[0]) == "":
-                    plain_fence = None
-                continue
-            fence = _FENCE.match(line)
-            if top and top.kind in ("code", "codecell", "math", "figure", "table", "drop"):
-                if (fence and fence.group("mark")[0] == top.mark[0]
-                        and len(fence.group("mark")) >= len(top.mark)
-                        and not fence.group("rest").strip()):
-                    self.close_directive()
-                    continue
-                if top.kind == "code":
-                    self.emit(line)
-                elif top.kind == "drop":
-                    if fence and (d := _DIRECTIVE.match(fence.group("rest").strip())):
-                        self.stack.append(_Open(d.group("name"), fence.group("mark"), "", "drop"))
-                else:
-                    top.body.append(line)
-                continue
-            if fence:
-                rest = fence.group("rest").strip()
-                d = _DIRECTIVE.match(rest)
-                if d:
-                    i = self.open_directive(d.group("name"), d.group("arg"), fence.group("mark"), lines, i)
-                    continue
-                if not rest and self.stack and fence.group("mark")[0] == self.stack[-1].mark[0] \
-                        and len(fence.group("mark")) >= len(self.stack[-1].mark):
-                    self.close_directive()
-                    continue
-                if not rest and fence.group("mark")[0] == ":":
-                    continue  # a stray closing fence (nothing open): MyST shows nothing
-                if fence.group("mark")[0] in "`~":
-                    plain_fence = fence.group("mark")
-                    self.emit(line)
-                    continue
-            if _TARGET.match(line):
-                continue
-            if re.match(r"^\s*%", line):  # a MyST comment
-                continue
-            m = _DMATH_LABEL.match(line)
-            if m:
-                number = self.ctx.equation_numbers.get(m.group("label"))
-                line = m.group("pre")
-                if number:
-                    line = line[:-2].rstrip() + f" \\tag{{{number}}} $$"
-            self.emit(line)
-        self.emit("")
+    def role(self, name: str, text: str, line: int) -> str:
+        if name not in ROLES:
+            self.fail(line, f"the role {{{name}}} is not one the chapters use (the Colab conversion "
+                            f"knows {', '.join(sorted(ROLES))}): use one of those, or teach "
+                            "dlbook_build/myst_to_colab.py to convert it")
+        if name in ("ref", "numref", "eq"):
+            explicit, title, target = split_explicit_title(text.strip())
+            found = self.ctx.resolve(name, target)
+            if name == "eq":
+                number = self.ctx.equation_numbers.get(target) or (found[1] if found else "")
+                label = f"({number})" if number else "(the equation above)"
+                return f"[{label}]({found[0]})" if found else label
+            if not found:
+                return title
+            url, default = found
+            shown = title if explicit else default or target
+            if name == "numref":  # "Figure %s" or "Figure {number}" in an explicit title
+                number = default.split()[-1] if default else ""
+                shown = shown.replace("%s", number).replace("{number}", number)
+            return f"[{shown}]({url})"
+        if name.startswith("cite"):
+            keys = [k.strip() for k in text.split(",") if k.strip()]
+            if self.ctx.cite:
+                return self.ctx.cite(keys, name == "cite:t")
+            return "[" + "; ".join(keys) + "]"
+        key, _, fmt = text.partition(":")  # glue
+        bundle = self.ctx.glue.get(key.strip())
+        if not bundle:
+            return f"*(`{key.strip()}`, computed when the notebook runs)*"
+        value = str(bundle.get("text/plain", "")).strip()
+        if fmt and name == "glue:text":
+            try:
+                return format(float(value), fmt)
+            except ValueError:
+                return value
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]  # a glued string's repr
+        return value
 
 
-_VERBATIM_OPEN = re.compile(r"^\s*(?P<mark>`{3,}|~{3,})\s*(?P<rest>.*)$")
+def _cell_id(text: str) -> str:
+    """A valid nbformat cell id (letters, digits, - and _; at most 64 characters)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text)[:64]
 
 
-def convert_prose(source: str, ctx: Context) -> str:
-    """Convert the roles of a Markdown cell, leaving fenced code (``` blocks, code-cell,
-    code-block and math directives) verbatim. Works on whole paragraphs, so a role whose
-    text is broken over two lines is converted too."""
-    out: list[str] = []
-    prose: list[str] = []
-    lines = source.split("\n")
-    i = 0
-    while i < len(lines):
-        m = _VERBATIM_OPEN.match(lines[i])
-        rest = m.group("rest").strip() if m else ""
-        directive = _DIRECTIVE.match(rest)
-        verbatim = m and (not directive or directive.group("name") in
-                          CODE_DIRECTIVES | {"code-cell", "math", "raw", "eval-rst", "glue:math"})
-        if not verbatim:
-            prose.append(lines[i])
-            i += 1
-            continue
-        out.append(convert_inline("\n".join(prose), ctx)) if prose else None
-        prose = []
-        mark = m.group("mark")
-        out.append(lines[i])
-        i += 1
-        while i < len(lines):
-            out.append(lines[i])
-            i += 1
-            s = out[-1].strip()
-            if s.startswith(mark) and not s.strip(mark[0]):
-                break
-    if prose:
-        out.append(convert_inline("\n".join(prose), ctx))
-    return "\n".join(out)
+# --------------------------------------------------------------------------- the notebook
 
 
 def install_cell(repo_url: str, commit: str) -> nbformat.NotebookNode:
@@ -507,38 +599,35 @@ def trains(nb: nbformat.NotebookNode) -> bool:
 def to_colab(nb: nbformat.NotebookNode, ctx: Context, repo_url: str, commit: str,
              title: str = "") -> nbformat.NotebookNode:
     """A plain notebook for Colab made from a notebook read from MyST Markdown."""
-    conv = Converter(ctx)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            conv.markdown(cell.source)
-        elif cell.cell_type == "code":
-            meta = copy.deepcopy(dict(cell.metadata))
-            figure = (meta.get("mystnb") or {}).get("figure") or {}
-            conv.add_code(cell.source, meta)
-            if figure.get("caption"):
-                conv.emit(f"*{convert_inline(str(figure['caption']), ctx)}*")
-                conv.flush()
-        elif cell.cell_type == "raw":
-            conv.flush()
-            conv.cells.append(nbformat.v4.new_raw_cell(cell.source))
-    conv.flush()
-    out = nbformat.v4.new_notebook()
+    conv = Converter(ctx, nb.metadata.get("source_map"))
+    for index, cell in enumerate(nb.cells):
+        getattr(conv, cell.cell_type)(cell, index)  # conv.markdown, conv.code or conv.raw
+    conv.finish()
     cells = [install_cell(repo_url, commit)] + conv.cells
     if ctx.site_url and ctx.docname:
         note = (f"This notebook is a chapter of the book *{title}*. Read it with its "
                 f"rendered figures and cross-references at {ctx.site_url}{ctx.docname}.html; "
                 f"in Colab, choose *Runtime → Run all*.")
         cells.insert(1, nbformat.v4.new_markdown_cell(note))
-    for k, c in enumerate(cells):  # stable cell ids (nbformat 4.5)
-        c["id"] = c.get("metadata", {}).get("id") or f"cell-{k}"
-        c.get("metadata", {}).pop("id", None)
+    for k, c in enumerate(cells):  # stable ids: nbformat 4.5's, and Colab's in the metadata
+        c["id"] = c.metadata.get("id") or f"cell-{k}"
+        c.metadata["id"] = c["id"]
+    ids = [c["id"] for c in cells]
+    if len(set(ids)) != len(ids):
+        raise ConversionError(f"{ctx.docname}: two cells have the same id (two exercises with one label?)")
+    for c in cells:
+        if c.cell_type == "markdown" and (left := leftover_myst(c.source, conv.md)):
+            raise ConversionError(f"{ctx.docname}: MyST left in the Colab notebook: {left[:3]} "
+                                  f"in cell {c['id']}; dlbook_build/myst_to_colab.py missed it")
+    out = nbformat.v4.new_notebook()
     out.cells = cells
     kernelspec = dict(nb.metadata.get("kernelspec") or {})
     out.metadata["kernelspec"] = {"name": kernelspec.get("name", "python3"),
                                   "display_name": kernelspec.get("display_name", "Python 3"),
                                   "language": kernelspec.get("language", "python")}
     out.metadata["language_info"] = {"name": "python"}
-    out.metadata["colab"] = {"provenance": [], "toc_visible": True}
+    out.metadata["colab"] = {"provenance": [], "toc_visible": True,
+                             "collapsed_sections": conv.collapsed}
     if trains(nb):
         out.metadata["accelerator"] = "GPU"
         out.metadata["colab"]["gpuType"] = "T4"

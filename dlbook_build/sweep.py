@@ -309,8 +309,9 @@ def write_tables(out: Path, root: Path = sources.ROOT) -> tuple[Path, Path]:
                                          r["worst"])):
         ratio = "∞" if math.isinf(r["ratio"]) and r["ratio"] > 0 else f"{r['ratio']:.2f}"
         lesson = r["lesson"].replace("|", "\\|")
-        lines.append(f"| {r['profile']} | {r['chapter']} | {lesson} | {r['op']} {r['threshold_text']} | {r['n']} "
-                     f"| {_g(r['low'])} … {_g(r['high'])} | {_g(r['worst'])} | {ratio} |")
+        lines.append(f"| {r['profile']} | {r['chapter']} | {lesson} | {r['op']} "
+                     f"{r['threshold_text']} | {r['n']} | {_g(r['low'])} … {_g(r['high'])} "
+                     f"| {_g(r['worst'])} | {ratio} |")
     md_path.write_text("\n".join(lines) + "\n")
     return csv_path, md_path
 

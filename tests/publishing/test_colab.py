@@ -62,13 +62,20 @@ from dlbook_code import fit
 h = fit(model, data)
 ```
 
-```{glue:figure} curve
-:name: fig-demo
-
-The curve.
+```{code-cell} ipython3
+---
+tags: [remove-input]
+mystnb:
+  image:
+    alt: The loss against epochs.
+  figure:
+    caption: The curve, as in {cite}`lecun1998gradient`.
+    name: fig-demo
+---
+h.plot()
 ```
 
-:::{note}
+:::{admonition} Note
 Keep `{glue:}` in code spans and ```{code}``` as they are.
 :::
 
@@ -87,11 +94,7 @@ Do it.
 :::{solution} demo-ex-1
 :class: dropdown
 
-Like this:
-
-```{code-cell} ipython3
-print("solved")
-```
+Like this: {glue:}`acc`.
 :::
 
 :::{exercise}
@@ -114,19 +117,15 @@ print("gated")
 :::
 """
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-
-
 def _context() -> m2c.Context:
     links = {("ref", "tensors-landing"): ("https://x.io/book/tensors/index.html#tensors-landing", "Tensors"),
              ("numref", "fig-demo"): ("https://x.io/book/demo.html#fig-demo", "Fig. 3.1"),
              ("eq", "eq-demo"): ("https://x.io/book/demo.html#equation-eq-demo", "3.1")}
     return m2c.Context(
-        docname="book/demo", site_url="https://x.io/", raw_url="https://raw.example/sha",
+        docname="book/demo", site_url="https://x.io/",
         resolve=lambda kind, target: links.get((kind, target)),
         cite=lambda keys, textual: "(LeCun et al., 1998)",
-        glue={"acc": {"text/plain": "'97.5%'"}, "loss": {"text/plain": "0.123456"},
-              "curve": {"image/png": PNG, "text/plain": "<Figure>"}},
+        glue={"acc": {"text/plain": "'97.5%'"}, "loss": {"text/plain": "0.123456"}},
         equation_numbers={"eq-demo": "3.1"})
 
 
@@ -176,7 +175,7 @@ def test_no_myst_syntax_is_left(demo):
     text = _markdown(demo)
     leftovers = m2c.leftover_myst(text)
     assert not leftovers, leftovers
-    assert m2c.leftover_myst("see {ref}`x` and\n:::{note}\nhi\n:::") == ["{ref}`", ":::{note}", ":::"]
+    assert m2c.leftover_myst("see {ref}`x` and\n:::{note}\nhi\n:::") == ["{ref}`x`", ":::{note}"]
     assert "(demo)=" not in text and "% a MyST comment" not in text
 
 
@@ -187,7 +186,7 @@ def test_roles_become_markdown(demo):
     assert "[Fig. 3.1](https://x.io/book/demo.html#fig-demo)" in text
     assert "[(3.1)](https://x.io/book/demo.html#equation-eq-demo)" in text
     assert "[the tensors part](https://x.io/book/tensors/index.html#tensors-landing)" in text
-    assert "[a role broken over\ntwo lines](https://x.io/book/tensors/index.html#tensors-landing)" in text
+    assert "[a role broken over two lines](https://x.io/book/tensors/index.html#tensors-landing)" in text
     assert "\\tag{3.1}" in text, "a numbered equation keeps its number"
     assert "`{glue:}`" in text, "code spans stay as they are"
     assert 'x = "{ref}`untouched`"' in text, "code blocks stay as they are"
@@ -198,16 +197,29 @@ def test_directives_become_markdown(demo):
     assert "> **What you will learn**" in text
     assert "> - one thing" in text
     assert "> **Note**" in text
-    assert "**Exercise 1**" in text and "**Exercise 2**" in text
-    assert "**Solution to Exercise 1**" in text and "**Solution to Exercise 2**" in text
-    figure = next(c for c in demo.cells if c.cell_type == "markdown" and "attachment:" in c.source)
-    assert figure.attachments["curve.png"]["image/png"] == PNG, "glued figure embedded"
-    assert "*The curve.*" in figure.source
+    sources = [c.source for c in demo.cells]
+    assert "### Exercise 1\n\nDo it." in sources and "### Exercise 2\n\nAnd this." in sources
+    assert "Like this: 97.5%." in sources
 
 
-def test_code_cells_are_kept_and_nested_ones_become_cells(demo):
+def test_solutions_open_collapsed_in_colab(demo):
+    """Each solution: a heading cell of its own, one level below its exercise, listed (by its
+    cell id, which Colab reads from the cell's metadata) in collapsed_sections."""
+    by_id = {c.metadata.get("id"): c for c in demo.cells}
+    assert all(c.metadata.get("id") == c.id for c in demo.cells)
+    collapsed = demo.metadata["colab"]["collapsed_sections"]
+    assert collapsed == ["demo-ex-1-solution", "demo-ex-2-solution"]
+    assert [by_id[i].source for i in collapsed] == [f"#### Solution to Exercise {n}" for n in (1, 2)]
+    cells = [c.source for c in demo.cells]
+    gated = cells.index("#### Solution to Exercise 2")
+    assert cells[gated + 1:] == ["Gated:", 'print("gated")'], "the gated solution's cells follow its heading"
+
+
+def test_code_cells_are_kept_and_captions_follow(demo):
     code = [c.source for c in demo.cells if c.cell_type == "code"][1:]
-    assert code == ["from dlbook_code import fit\nh = fit(model, data)", 'print("solved")', 'print("gated")']
+    assert code == ["from dlbook_code import fit\nh = fit(model, data)", "h.plot()", 'print("gated")']
+    after = demo.cells[[c.source for c in demo.cells].index("h.plot()") + 1]
+    assert after.source == "*The curve, as in (LeCun et al., 1998).*"
 
 
 def test_a_chapter_that_trains_asks_for_a_gpu(demo):
@@ -293,6 +305,9 @@ def test_every_chapter_has_a_valid_colab_notebook(built_site):
             problems.append(f"{path.name}: a glued value was not filled in from the build")
         if "book.sizes(" in src.read_text(encoding="utf-8") and nb.metadata.get("accelerator") != "GPU":
             problems.append(f"{path.name}: trains but does not ask Colab for a GPU")
+        solutions = len(re.findall(r"^:::\{solution(?:-start)?\}", src.read_text(encoding="utf-8"), re.M))
+        if len(nb.metadata["colab"].get("collapsed_sections", [])) != solutions:
+            problems.append(f"{path.name}: not every solution opens collapsed in Colab")
     assert not problems, problems
 
 
