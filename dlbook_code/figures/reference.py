@@ -13,8 +13,11 @@ from matplotlib.patches import Patch
 
 from ..plots import PALETTE
 
-#: Top-5 classification error (%) of the ILSVRC winner per year, and the winning entry:
-#: ``(year, error, entry)``.
+#: Top-5 classification test error (%) per year of the winning team's best entry trained on
+#: the challenge's data alone, and the team: ``(year, error, entry)``. Most are ensembles
+#: of several networks. Two winners did better with extra training data: AlexNet 15.3% in
+#: 2012 (seven networks, two pre-trained on ImageNet's 2011 release; 16.4% is its five
+#: networks on the challenge's data) and Clarifai 11.2% in 2013 (11.7% without).
 #: 2010–2014: Russakovsky et al. (2015) and the winners' papers (2013: the entry was
 #: submitted as Clarifai; its network is Zeiler and Fergus's ZFNet, the name the book uses);
 #: 2015: He et al. (2016); 2016: ILSVRC 2016 results (Trimps-Soushen ensemble);
