@@ -32,7 +32,7 @@ mean margin is then under about 2.6 of them, and new machines and seeds will fai
 and then. Redesign it (CONTRIBUTING, "Adding an experiment").
 
     python -m dlbook_build.sweep                          # quick profile, the default grid
-    python -m dlbook_build.sweep --profile full --chapters architectures/lenet deep-training/optimisers
+    python -m dlbook_build.sweep --profile full --threads 2     # FULL_ON_CPU at lecture size
     python -m dlbook_build.sweep --seeds 0 1 2 3 4 --isa native --threads 2
     python -m dlbook_build.sweep --table-only             # rewrite the tables from --out
 
@@ -58,6 +58,16 @@ from . import sources
 
 OUT = sources.ROOT / "benchmarks" / "sweep"
 NARROW_ISA = "AVX2"
+#: The chapters whose full profile runs in under ten minutes on two CPU cores (each took
+#: 4–300 s when swept, 2026-12); ``--profile full`` sweeps these unless ``--chapters`` says
+#: otherwise. The architectures and ``training/training-protocol`` take longer at full size.
+FULL_ON_CPU = (
+    "intro/what-is-happening", "intro/first-network", "training/sgd",
+    "training/softmax-regression", "training/mlp", "training/dropout",
+    "cnn/layers-and-pooling", "cnn/convnets-end-to-end", "deep-training/validation",
+    "deep-training/optimisers", "deep-training/initialisation", "deep-training/normalisation",
+    "deep-training/regularisation", "deep-training/losses-and-transfer",
+)
 
 
 @dataclass(frozen=True)
@@ -328,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="'native' and/or oneDNN/MKL instruction set names (default: native AVX2)")
     ap.add_argument("--threads", type=int, nargs="+", default=[2, 1])
     ap.add_argument("--chapters", nargs="+", metavar="PART/NAME",
-                    help="only these chapters (default: every chapter that makes checks)")
+                    help="only these chapters (default: every chapter that makes checks; "
+                         "with --profile full, those of FULL_ON_CPU)")
     ap.add_argument("--out", type=Path, default=OUT, help=f"results folder (default {OUT})")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     ap.add_argument("--budget", type=int, help="seconds per chapter; a chapter that runs "
@@ -350,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.table_only:
         todo = checking_chapters()
-        if args.chapters:
-            names = {c.removeprefix("book/").removesuffix(".md") for c in args.chapters}
+        wanted = args.chapters or (FULL_ON_CPU if args.profile == "full" else None)
+        if wanted:
+            names = {c.removeprefix("book/").removesuffix(".md") for c in wanted}
             todo = [p for p in todo if p.relative_to(sources.ROOT / "book").with_suffix("")
                     .as_posix() in names]
             missing = names - {p.relative_to(sources.ROOT / "book").with_suffix("").as_posix()

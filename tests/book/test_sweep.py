@@ -79,3 +79,11 @@ def test_tables_give_worst_margins_and_spreads(tmp_path):
     assert table.index("lesson 1") < table.index("lesson 0")  # the failure first
     assert csv_path.read_text().splitlines()[0].startswith(
         "profile,chapter,lesson,op,threshold,full-c1,quick-c1,quick-c2,")
+
+
+def test_the_full_profile_defaults_to_chapters_that_make_checks():
+    # --profile full sweeps FULL_ON_CPU by default: a renamed or removed chapter must not
+    # drop out of it silently (main() stops on a name that is not a checking chapter).
+    names = {p.relative_to(sweep.sources.ROOT / "book").with_suffix("").as_posix()
+             for p in sweep.checking_chapters()}
+    assert set(sweep.FULL_ON_CPU) <= names
