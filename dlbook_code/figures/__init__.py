@@ -4,5 +4,5 @@ with the chapters; figures several parts share are in :mod:`dlbook_code.plots`.
 
 - :mod:`.reference`: the ILSVRC results table and its bar chart (Introduction, AlexNet);
 - :mod:`._draw`: the drawing primitives (boxes, cells, arrows, numbers, blank canvases,
-  shared colours).
+  graphs of boxes and arrows, shared colours).
 """

@@ -2,9 +2,9 @@
 API).
 
 Diagrams (LeNet-5 as a chain of layers, the Inception block's four paths, plain and residual
-blocks, VGG and NiN blocks) are drawn with matplotlib patches so that they are rebuilt with
-the book; charts take numbers measured in the chapters. Every drawing function returns the
-matplotlib ``Figure``.
+blocks, the gradient's paths through a chain of residual blocks, VGG and NiN blocks) are
+drawn with matplotlib patches so that they are rebuilt with the book; charts take numbers
+measured in the chapters. Every drawing function returns the matplotlib ``Figure``.
 
 The computations on models (smallest input, stage sizes) live in :mod:`dlbook_code.inspect`,
 the name of the machine a throughput was measured on in :mod:`dlbook_code.runtime`.
@@ -177,6 +177,128 @@ def draw_residual_block():
                         va="center", ha="left", fontsize=8, color=PALETTE[1])
         ax.text(x, -0.55, title, ha="center", va="top", fontsize=9, color=INK,
                 fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def residual_path_terms(n_blocks: int = 3) -> list[tuple[int, ...]]:
+    """The terms of ``(I + J_n)⋯(I + J_1)`` expanded, one per path through ``n_blocks``
+    residual blocks: the blocks whose branch the path takes, highest first (``(3, 1)`` is
+    ``J_3 J_1``, ``()`` the identity), ordered by the number of branches, then by block."""
+    from itertools import combinations
+
+    blocks = range(1, n_blocks + 1)
+    return [tuple(sorted(c, reverse=True)) for r in range(n_blocks + 1)
+            for c in combinations(blocks, r)]
+
+
+def _term_label(term: tuple[int, ...]) -> str:
+    """``(3, 1)`` as ``$J_3 J_1$``, ``()`` as ``$I$``."""
+    return "$" + (r"\,".join(f"J_{k}" for k in term) or "I") + "$"
+
+
+def _residual_chain(ax, x0: float, y0: float, n: int, width: float, rise: float,
+                    taken: tuple[int, ...] | None = None, boxes: bool = False,
+                    lw: float = 1.2) -> None:
+    """``n`` residual blocks left to right from ``(x0, y0)``, each ``width`` wide: the
+    identity along the line, the branch ``f_k`` over a bump ``rise`` high. ``boxes`` draws
+    each branch as a labelled layer and the identity in the shortcut's colour; ``taken``
+    (the blocks whose branch a path takes) draws that path thick, over a faint chain."""
+    faint = "#C8C8C8"
+    for k in range(1, n + 1):
+        a, b = x0 + (k - 1) * width, x0 + k * width
+        split, merge = a + 0.18 * width, b - 0.18 * width
+        branch = [(split, y0), (split, y0 + rise), (merge, y0 + rise), (merge, y0)]
+        shortcut = PALETTE[1] if boxes else (faint if taken is not None else INK)
+        body = faint if taken is not None else INK
+        ax.plot([a, b], [y0, y0], color=shortcut, lw=lw, solid_capstyle="butt", zorder=1)
+        ax.plot(*zip(*branch), color=body, lw=lw, zorder=1)
+        if boxes:
+            box(ax, (split + merge) / 2, y0 + rise, 0.5 * width, 0.42, f"$f_{k}$",
+                fill=FILL["conv3"], fontsize=10, zorder=2)
+            ax.add_patch(plt.Circle((merge, y0), 0.13, facecolor="white", edgecolor=INK,
+                                    zorder=3))
+            ax.text(merge, y0, "+", ha="center", va="center", fontsize=9, color=INK, zorder=4)
+            ax.text((split + merge) / 2, y0 - 0.08, "$I$", ha="center", va="top",
+                    fontsize=10, color=PALETTE[1])
+            ax.text((split + merge) / 2, y0 + rise + 0.25, f"$J_{k}$", ha="center",
+                    va="bottom", fontsize=10, color=INK)
+        if taken is not None:
+            route = ([(a, y0)] + branch + [(b, y0)]) if k in taken else [(a, y0), (b, y0)]
+            ax.plot(*zip(*route), color=PALETTE[0], lw=2.6 * lw, solid_capstyle="round",
+                    solid_joinstyle="round", zorder=3, gid=f"path {k}")
+
+
+def draw_residual_gradient_paths(n_blocks: int = 3):
+    """Why residual networks pass gradients: the chain rule on ``n_blocks`` pre-activation
+    residual blocks ``x_k = x_{k-1} + f_k(x_{k-1})``, against a plain chain.
+
+    Top: the residual chain; block ``k`` has Jacobian ``I + J_k`` (``I`` through the
+    shortcut, ``J_k = ∂f_k/∂x_{k-1}`` through the branch), so the gradient reaching the input
+    is ``∂ℓ/∂x_n (I + J_n)⋯(I + J_1)``. Middle: that product expanded, one small copy of the
+    chain per term with the path the term follows drawn thick: ``2^n`` paths, from the
+    identity alone (``I``: the gradient arrives untouched) to every branch. Bottom: a plain
+    chain ``x_k = f_k(x_{k-1})`` has one path and one term, ``J_n⋯J_1``. (With the
+    post-activation block ``relu(x + f(x))``, each factor is ``D_k (I + J_k)``, ``D_k`` the
+    0/1 gates of the final ReLU.)"""
+    n = n_blocks
+    terms = residual_path_terms(n)
+    per_row = 4
+    n_rows = -(-len(terms) // per_row)
+    mini_w = 2.0 / n                                 # one block of a small copy
+    span = per_row * (n * mini_w + 0.8)
+    big_w = (span - 2.6) / n                         # one block of the large chain
+    y_plain = 0.0                                    # the plain chain's line
+    y_terms = y_plain + 1.0 + 1.3 * n_rows           # the expansion's title
+    top = y_terms + 1.35                             # the residual chain's line
+    ylim = (y_plain - 0.75, top + 1.7)
+    fig, ax = _canvas(7.2, 0.7 * (ylim[1] - ylim[0]), (-0.1, span + 0.1), ylim)
+    title = dict(ha="left", va="bottom", fontsize=9.5, color=INK, fontweight="bold")
+
+    # the residual chain, and the gradient that comes back along it
+    factors = "".join(f"(I + J_{k})" for k in range(n, 0, -1))
+    ax.text(0.0, top + 1.3, f"residual chain: $\\partial\\ell/\\partial x_0 = "
+            f"\\partial\\ell/\\partial x_{n}\\, {factors}$", **title)
+    x0 = 0.9
+    ax.text(x0 - 0.12, top, "$x_0$", ha="right", va="center", fontsize=10, color=INK)
+    _residual_chain(ax, x0, top, n, big_w, 0.62, boxes=True)
+    end = x0 + n * big_w
+    for k in range(1, n):
+        ax.text(x0 + k * big_w, top - 0.08, f"$x_{k}$", ha="center", va="top", fontsize=9,
+                color=INK)
+    _layer(ax, end + 0.75, top, 0.55, 0.42, r"$\ell$", "input", fontsize=10)
+    arrow(ax, (end, top), (end + 0.47, top))
+    ax.text(end + 0.05, top - 0.08, f"$x_{n}$", ha="left", va="top", fontsize=9, color=INK)
+    arrow(ax, (end + 0.75, top - 0.5), (x0, top - 0.5), color=PALETTE[0], lw=1.4)
+    ax.text((x0 + end) / 2, top - 0.58, "gradient", ha="center", va="top", fontsize=8.5,
+            color=PALETTE[0])
+
+    # the product expanded: one term per path
+    ax.text(0.0, y_terms, f"= the sum of the $2^{n} = {len(terms)}$ paths, one term each "
+            "(thick: the path the term follows)", **title)
+    for i, term in enumerate(terms):
+        row, c = divmod(i, per_row)
+        xa = c * (n * mini_w + 0.8) + 0.4
+        y = y_terms - 0.75 - 1.3 * row
+        _residual_chain(ax, xa, y, n, mini_w, 0.32, taken=term)
+        ax.text(xa + n * mini_w / 2, y - 0.15, _term_label(term), ha="center", va="top",
+                fontsize=10, color=INK, gid="term")
+
+    # the plain chain: a single path
+    product = r"\,".join(f"J_{k}" for k in range(n, 0, -1))
+    ax.text(0.0, y_plain + 0.45, f"plain chain: $\\partial\\ell/\\partial x_0 = "
+            f"\\partial\\ell/\\partial x_{n}\\, {product}$, one path", **title)
+    y = y_plain
+    ax.text(x0 - 0.12, y, "$x_0$", ha="right", va="center", fontsize=10, color=INK)
+    xs = [x0 + (k - 0.5) * big_w for k in range(1, n + 1)]
+    for k, xk in enumerate(xs, start=1):
+        _layer(ax, xk, y, 0.4 * big_w, 0.42, f"$f_{k}$", "conv3", fontsize=10)
+        ax.text(xk, y - 0.27, f"$J_{k}$", ha="center", va="top", fontsize=10, color=INK)
+    edges = [x0] + xs + [end + 0.47]
+    for a, b in zip(edges, edges[1:]):
+        half = 0.2 * big_w  # from box border to box border
+        arrow(ax, (a + (half if a in xs else 0), y), (b - (half if b in xs else 0), y))
+    _layer(ax, end + 0.75, y, 0.55, 0.42, r"$\ell$", "input", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -9,28 +9,14 @@ function returns the ``Figure``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import torch
-from matplotlib.patches import FancyArrowPatch
 
 from ..plots import PALETTE
-from ._draw import blank, box
 
-# Node kinds and their colours: data tensors, operators, parameters, the backward engine's
-# nodes (grad_fn objects) and the leaves where gradients accumulate.
-STYLE = {
-    "tensor": dict(face="#FFFFFF", edge="#000000"),
-    "op": dict(face="#D6E9F8", edge=PALETTE[0]),
-    "param": dict(face="#FBE3D4", edge=PALETTE[1]),
-    "grad_fn": dict(face="#D6E9F8", edge=PALETTE[0]),
-    "leaf": dict(face="#DDF2EA", edge=PALETTE[2]),
-    "output": dict(face="#F3E0EC", edge=PALETTE[3]),
-}
-FORWARD_INK = "#000000"
-BACKWARD_INK = PALETTE[1]
-
+# The graph of boxes and arrows is a shared primitive; its names stay importable from here.
+from ._draw import BACKWARD_INK, FORWARD_INK, STYLE, Graph, draw_graph  # noqa: F401
 
 # --------------------------------------------------------------------------------------
 # Derivatives
@@ -81,95 +67,6 @@ def plot_function_and_derivative(x: torch.Tensor, y: torch.Tensor, dy: torch.Ten
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-# --------------------------------------------------------------------------------------
-# Drawing a graph of boxes and arrows
-# --------------------------------------------------------------------------------------
-
-@dataclass
-class Graph:
-    """Nodes with positions, a kind (a key of ``STYLE``) and a label; edges between them.
-
-    Each edge is ``(source, target, options)`` where options may hold ``rad`` (curvature),
-    ``color``, ``via`` (waypoints the arrow passes through), ``label`` and ``label_pos``
-    (0 to 1 along the edge)."""
-
-    pos: dict[str, tuple[float, float]] = field(default_factory=dict)
-    kind: dict[str, str] = field(default_factory=dict)
-    label: dict[str, str] = field(default_factory=dict)
-    edges: list[tuple[str, str, dict]] = field(default_factory=list)
-
-    def node(self, name: str, xy: tuple[float, float], kind: str, label: str) -> None:
-        self.pos[name], self.kind[name], self.label[name] = xy, kind, label
-
-    def edge(self, source: str, target: str, **options) -> None:
-        self.edges.append((source, target, options))
-
-
-def draw_graph(g: Graph, figsize: tuple[float, float] = (7.5, 3.0), box_w: float = 0.62,
-               box_h: float = 0.36, fontsize: int = 11, ax=None):
-    """Draw ``g``: rounded boxes at ``g.pos`` and arrows that stop at the box borders."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
-    waypoints = [p for _, _, o in g.edges for p in o.get("via", [])]
-    xs = [p[0] for p in list(g.pos.values()) + waypoints]
-    ys = [p[1] for p in list(g.pos.values()) + waypoints]
-    xlim = (min(xs) - 0.7, max(xs) + 0.7)
-    sag = max([abs(o.get("rad", 0.0)) * abs(g.pos[t][0] - g.pos[s_][0]) / 2
-               for s_, t, o in g.edges
-               if abs(g.pos[t][0] - g.pos[s_][0]) > abs(g.pos[t][1] - g.pos[s_][1])]
-              + [0.0])  # how far curved horizontal arrows dip below
-    ylim = (min(ys) - 0.35 - sag, max(ys) + 0.35)
-    # Data units per inch once the equal-aspect axes fill the figure: boxes fit their text.
-    w_in, h_in = fig.get_size_inches()
-    per_inch = max((xlim[1] - xlim[0]) / (0.95 * w_in), (ylim[1] - ylim[0]) / (0.95 * h_in))
-    char = 0.6 * fontsize / 72 * per_inch
-    widths = {name: max(box_w, char * len(_plain(g.label[name])) + 0.15) for name in g.pos}
-    xlim = (min([x - widths[n] / 2 for n, (x, _) in g.pos.items()] + xs) - 0.1,
-            max([x + widths[n] / 2 for n, (x, _) in g.pos.items()] + xs) + 0.1)
-    patches = {}
-    for name, (x, y) in g.pos.items():
-        style = STYLE[g.kind[name]]
-        width = widths[name]
-        patches[name] = box(ax, x, y, width, box_h, g.label[name], fill=style["face"],
-                            edge=style["edge"], ink="black", lw=1.5, fontsize=fontsize,
-                            style="round,pad=0.02,rounding_size=0.08", zorder=3)
-    for source, target, opt in g.edges:
-        color = opt.get("color", FORWARD_INK)
-        start = g.pos[source]
-        if opt.get("via"):  # a polyline through the waypoints, then the arrow
-            points = [start] + list(opt["via"])
-            ax.plot([p[0] for p in points], [p[1] for p in points], color=color, lw=1.4,
-                    zorder=2, solid_capstyle="round")
-            start = points[-1]
-        arrow = FancyArrowPatch(start, g.pos[target],
-                                patchA=None if opt.get("via") else patches[source],
-                                shrinkA=0 if opt.get("via") else 2,
-                                patchB=patches[target], arrowstyle="-|>", mutation_scale=13,
-                                connectionstyle=f"arc3,rad={opt.get('rad', 0.0)}",
-                                color=color, lw=1.4, zorder=2)
-        ax.add_patch(arrow)
-        if "label" in opt:
-            (x0, y0), (x1, y1) = start, g.pos[target]
-            t = opt.get("label_pos", 0.5)
-            dx, dy = opt.get("label_offset", (0.0, 0.0))
-            ax.text(x0 + t * (x1 - x0) + dx, y0 + t * (y1 - y0) + dy, opt["label"],
-                    ha="center", va="center", fontsize=fontsize - 2, color=color, zorder=5,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
-    blank(ax, xlim, ylim)
-    fig.tight_layout()
-    return fig
-
-
-def _plain(label: str) -> str:
-    """The visible characters of a label, roughly (to size its box)."""
-    for token, visible in (("\\partial", "d"), ("\\ell", "l"), ("\\phi", "p"), ("$", ""),
-                           ("^", ""), ("{", ""), ("}", ""), ("_", ""), (" ", "")):
-        label = label.replace(token, visible)
-    return label
 
 
 # --------------------------------------------------------------------------------------

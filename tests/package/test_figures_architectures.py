@@ -2,6 +2,7 @@
 
 import re
 
+import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -53,3 +54,55 @@ def test_charts_return_figures():
                             log=["params"])
     assert len(fig.axes) == 2 and fig.axes[0].get_xscale() == "log"
     assert fig.axes[1].get_xscale() == "linear"
+
+
+def _product(label: str, jacobians: dict[int, torch.Tensor]) -> torch.Tensor:
+    """A term as drawn ('$J_3\\,J_1$', '$I$') evaluated with the given Jacobians."""
+    out = torch.eye(next(iter(jacobians.values())).shape[0], dtype=torch.float64)
+    for k in map(int, re.findall(r"J_(\d)", label)):
+        out = out @ jacobians[k]
+    return out
+
+
+def test_residual_paths_sum_to_the_chain_jacobian():
+    """The terms drawn under the residual chain add up to the Jacobian of a real chain
+    of three blocks x_k = x_{k-1} + f_k(x_{k-1}); the plain chain's single term is the
+    Jacobian of x_k = f_k(x_{k-1}); each small copy thickens exactly its term's branches."""
+    fig = fa.draw_residual_gradient_paths(3)
+    ax = fig.axes[0]
+    terms = [t.get_text() for t in ax.texts if t.get_gid() == "term"]
+    assert len(set(terms)) == 8
+    torch.manual_seed(0)
+    ws = [torch.randn(4, 4, dtype=torch.float64) for _ in range(3)]
+    x0 = torch.randn(4, dtype=torch.float64)
+
+    def f(k, x):
+        return torch.tanh(ws[k - 1] @ x)
+
+    def chain(x, residual):
+        for k in (1, 2, 3):
+            x = x + f(k, x) if residual else f(k, x)
+        return x
+
+    for residual in (True, False):
+        xs, jac = [x0], {}
+        for k in (1, 2, 3):  # each branch's Jacobian at its own input
+            jac[k] = torch.autograd.functional.jacobian(lambda v, k=k: f(k, v), xs[-1])
+            xs.append(xs[-1] + f(k, xs[-1]) if residual else f(k, xs[-1]))
+        whole = torch.autograd.functional.jacobian(lambda v, r=residual: chain(v, r), x0)
+        if residual:
+            drawn = sum(_product(t, jac) for t in terms)
+        else:
+            title = next(t.get_text() for t in ax.texts if t.get_text().startswith("plain"))
+            drawn = _product(title.split("x_3")[-1], jac)
+        torch.testing.assert_close(drawn, whole)
+    # the thick path of each copy takes the branch of block k (a bump, six points) iff
+    # J_k is in its term
+    paths = [line for line in ax.get_lines() if (line.get_gid() or "").startswith("path")]
+    assert len(paths) == 8 * 3
+    for term, blocks in zip(terms, [paths[i:i + 3] for i in range(0, 24, 3)]):
+        taken = {int(k) for k in re.findall(r"J_(\d)", term)}
+        for k, line in enumerate(blocks, start=1):
+            assert line.get_gid() == f"path {k}"
+            assert (len(line.get_xdata()) == 6) == (k in taken), (term, k)
+    plt.close(fig)
