@@ -64,9 +64,10 @@ NARROW_ISA = "AVX2"
 FULL_ON_CPU = (
     "intro/what-is-happening", "intro/first-network", "training/sgd",
     "training/softmax-regression", "training/mlp", "training/dropout",
-    "cnn/layers-and-pooling", "cnn/convnets-end-to-end", "deep-training/validation",
-    "deep-training/optimisers", "deep-training/initialisation", "deep-training/normalisation",
-    "deep-training/regularisation", "deep-training/losses-and-transfer",
+    "cnn/layers-and-pooling", "cnn/convnets-end-to-end", "deep-training/depth",
+    "deep-training/validation", "deep-training/optimisers", "deep-training/initialisation",
+    "deep-training/normalisation", "deep-training/regularisation",
+    "deep-training/losses-and-transfer",
 )
 
 

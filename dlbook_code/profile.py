@@ -92,6 +92,16 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     "cnn.pooling_shift": _q_f(Sizes(n_test=500), Sizes(n_test=10000)),
     # --- deep training (validation, optimisers, initialisation, normalisation,
     # regularisation, losses and transfer) ------------------------------------------------
+    # deep.depth
+    # Linear regions of two MLPs with the same 128 hidden units (4 x 32 and 1 x 128), trained
+    # on n_train images; regions counted exactly on the segments between n_test / 2 pairs of
+    # test images.
+    "deep.depth.regions": _q_f(Sizes(epochs=5, n_train=6000, n_test=40, batch_size=50),
+                               Sizes(epochs=10, n_train=None, n_test=200, batch_size=100)),
+    # Depth against width at equal parameter count: 5 paired seeds x 2 networks, with n_test
+    # of the n_train images held out for validation (Adam, cosine schedule).
+    "deep.depth.width": _q_f(Sizes(epochs=5, n_train=12000, n_test=2400, batch_size=50),
+                             Sizes(epochs=10, n_train=None, n_test=10000, batch_size=100)),
     # deep.validation
     # Twenty candidates that differ only by their seed; n_test is the size of the validation
     # split and of the selection set drawn from the test split (the rest of it is "fresh").
