@@ -14,9 +14,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from ..plots import PALETTE
-
-# The graph of boxes and arrows is a shared primitive; its names stay importable from here.
-from ._draw import BACKWARD_INK, FORWARD_INK, STYLE, Graph, draw_graph  # noqa: F401
+from ._draw import BACKWARD_INK, FORWARD_INK, Graph, draw_graph
 
 # --------------------------------------------------------------------------------------
 # Derivatives
