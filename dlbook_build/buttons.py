@@ -12,7 +12,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from . import sources
-from .colab import COLAB_DIR, colab_url, repo_parts
+from .colab import colab_url, repo_parts
 
 PDF_NAME = "dlbook.pdf"  # the site's copy of _build/latex/book.pdf (Makefile: `make pdf`)
 
@@ -32,7 +32,7 @@ def add_page_buttons(app: Sphinx, pagename: str, templatename: str, context: dic
     chapter = pagename in app.env.found_docs and sources.is_notebook(app.env.doc2path(pagename))
     if chapter and repo_parts(app)[1]:
         entries.insert(0, {
-            "type": "link", "url": pathto(f"{COLAB_DIR}/{pagename}.ipynb", 1),
+            "type": "link", "url": pathto(f"{sources.COLAB_DIR}/{pagename}.ipynb", 1),
             "text": ".ipynb", "icon": "fas fa-code", "label": "download-notebook-button",
             "tooltip": "Download this chapter as a notebook (the one Colab opens)"})
         launch = next((b for b in buttons if b.get("label") == "launch-buttons"), None)

@@ -52,22 +52,25 @@ def select_cache(app: Sphinx, config) -> None:
             elif old.name in ("global.db", "executed", "__version__.txt"):  # one cache for all,
                 shutil.rmtree(old) if old.is_dir() else old.unlink()  # before fingerprints
     config.nb_execution_cache_path = str(path)
-    app.dlbook_build_start = time.time()
-    app.dlbook_run = sources.run_metadata(env)
+    # The build's own state, kept on the Sphinx app (which declares no such attributes).
+    app.dlbook_build_start = time.time()  # type: ignore[attr-defined]
+    app.dlbook_run = sources.run_metadata(env)  # type: ignore[attr-defined]
     LOGGER.info(f"[dlbook] execution cache for this fingerprint: {path}")
 
 
 def get_cache(app: Sphinx):
     from jupyter_cache import get_cache as _get
 
-    return _get(app.env.mystnb_config.execution_cache_path)
+    # myst-nb keeps its configuration on the environment (Sphinx's types do not know it)
+    return _get(app.env.mystnb_config.execution_cache_path)  # type: ignore[attr-defined]
 
 
 def page_record(app: Sphinx, docname: str):
     """The cache record of a page's notebook as this build reads it, or None."""
     env = app.env
     try:
-        nb = sources.read_notebook(env.doc2path(docname), env.myst_config, env.mystnb_config)
+        nb = sources.read_notebook(env.doc2path(docname), env.myst_config,  # type: ignore[attr-defined]
+                                   env.mystnb_config)  # type: ignore[attr-defined]
         return sources.cached_record(get_cache(app), nb) if nb is not None else None
     except Exception:  # noqa: BLE001 -- no usable cache (execution off, unreadable source)
         return None
@@ -85,11 +88,11 @@ def record_run(app: Sphinx, doctree) -> None:
         return  # not a notebook, or not executed
     record = page_record(app, docname)
     data = dict((record.data or {}) if record is not None else {})
-    executed_now = exec_data.get("mtime", 0) >= app.dlbook_build_start - 1
+    executed_now = exec_data.get("mtime", 0) >= app.dlbook_build_start - 1  # type: ignore[attr-defined]
     if record is not None and executed_now and not data.get(sources.FINGERPRINT):
         from jupyter_cache.cache.db import NbCacheRecord, session_context
 
-        data.update(app.dlbook_run)
+        data.update(app.dlbook_run)  # type: ignore[attr-defined]
         with session_context(get_cache(app).db) as session:
             session.query(NbCacheRecord).filter_by(pk=record.pk).one().data = data
             session.commit()

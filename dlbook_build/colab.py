@@ -32,7 +32,6 @@ from sphinx.util import logging
 from . import myst_to_colab, sources
 
 LOGGER = logging.getLogger(__name__)
-COLAB_DIR = "_colab"
 
 
 # --------------------------------------------------------------------------- settings
@@ -188,13 +187,14 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
     if not org:
         LOGGER.warning("[dlbook_colab] repository.url is not a GitHub repository: no Colab notebooks")
         return
-    commit = app.dlbook_commit
+    commit = app.dlbook_commit  # type: ignore[attr-defined]
     base = site_url(app)
-    outdir = Path(app.outdir) / COLAB_DIR
+    outdir = Path(app.outdir) / sources.COLAB_DIR
     written = []
     env = app.env
     for docname in sources.notebook_docs(app):
-        nb = sources.read_notebook(env.doc2path(docname), env.myst_config, env.mystnb_config)
+        nb = sources.read_notebook(env.doc2path(docname), env.myst_config,  # type: ignore[attr-defined]
+                                   env.mystnb_config)  # type: ignore[attr-defined]
         if nb is None:
             continue
         resolve = make_resolver(app, base, docname)
@@ -210,7 +210,7 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
             cite=cite_function(app, resolve), glue=glued_values(app, docname),
             equation_numbers=eqs, substitutions=dict(app.config.myst_substitutions or {}),
             source=Path(env.doc2path(docname)).read_text(encoding="utf-8"),
-            myst_config=env.myst_config)
+            myst_config=env.myst_config)  # type: ignore[attr-defined]
         title = app.config.html_title or app.config.project
         colab = myst_to_colab.to_colab(nb, ctx, repo_url, commit, title=title)
         target = outdir / f"{docname}.ipynb"
@@ -235,7 +235,7 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    app.dlbook_commit = build_commit(app)
+    app.dlbook_commit = build_commit(app)  # type: ignore[attr-defined]
 
 
 def setup(app: Sphinx):

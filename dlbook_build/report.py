@@ -233,7 +233,7 @@ def cached_checks(root=sources.ROOT, caches=None) -> dict[str, list[dict] | None
         chapter = path.relative_to(root).with_suffix("").as_posix()
         record = sources.cached_record(cache, sources.read_notebook(path)) if cache else None
         out[chapter] = (lesson_checks(cache.get_cache_bundle(record.pk).nb)
-                        if record is not None else None)
+                        if cache is not None and record is not None else None)
     return out
 
 

@@ -3,6 +3,8 @@
 The Sphinx extensions, the CI tool (:mod:`dlbook_build.ci`) and the tests all ask this
 module, never their own copy:
 
+- where things are: the repository (``ROOT``), the build folder (``BUILD``) and the Colab
+  notebooks the build writes there (``COLAB``);
 - the pages in reading order (``_toc.yml``, parsed once) and which of them are notebooks;
 - the parts of the book (the CI shards);
 - the execution cache: its run metadata keys and its fingerprint.
@@ -25,7 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The build folder: `_build` unless DLBOOK_BUILD_DIR points at another one (a build made with
+# `jupyter-book build . --path-output DIR` writes DIR/_build).
 BUILD = Path(os.environ.get("DLBOOK_BUILD_DIR") or ROOT / "_build")
+# The Colab notebooks, one per chapter, in the site (dlbook_build/colab.py writes them; `make
+# test` executes them through nbmake).
+COLAB_DIR = "_colab"
+COLAB = BUILD / "html" / COLAB_DIR
 
 # --------------------------------------------------------------------------- the sources
 
@@ -64,6 +72,11 @@ def is_notebook(path: Path | str) -> bool:
     return head.startswith("---") and "kernelspec:" in head
 
 
+def toc_files(root: Path | str = ROOT) -> list[Path]:
+    """The source file of every page named in ``_toc.yml``, in reading order."""
+    return [Path(root) / f"{page}.md" for page in toc(root)]
+
+
 def chapters(part: str | None = None, root: Path | str = ROOT) -> list[Path]:
     """The source of every notebook page in reading order, or only those of ``part``
     (``"cnn"`` for ``book/cnn/*``)."""
@@ -74,6 +87,12 @@ def chapters(part: str | None = None, root: Path | str = ROOT) -> list[Path]:
         if is_notebook(path) and (part is None or Path(page).parts[1:2] == (part,)):
             out.append(path)
     return out
+
+
+def colab_notebook(source: Path) -> Path:
+    """The Colab notebook the build makes from a chapter's source (``book/cnn/lenet.md`` ->
+    ``COLAB/book/cnn/lenet.ipynb``)."""
+    return COLAB / source.relative_to(ROOT).with_suffix(".ipynb")
 
 
 def notebook_docs(app) -> list[str]:

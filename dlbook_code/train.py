@@ -226,7 +226,7 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
     # float16 needs its gradients scaled so that small ones do not underflow to zero.
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
     if test is not None:
-        test = tuple(t.to(device) for t in _check_data("test", test))
+        test = tuple(t.to(device) for t in _check_data("test", test))  # type: ignore[assignment]
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
     step_model = torch.compile(model) if (compile and on_gpu) else model
     bar = _Progress(progress)

@@ -3,12 +3,19 @@
 Chapters are MyST Markdown; pytest-nbmake collects only ``.ipynb``. The book's build
 (``dlbook_build/colab.py``) writes, for every chapter in ``_toc.yml`` that is a notebook, the
 plain notebook that readers open in Colab: ``_build/html/_colab/<part>/<name>.ipynb``.
-``testpaths`` includes that folder and the hook in the root ``conftest.py`` collects them
-(nbmake alone skips anything under ``_build``), so the suite executes exactly those
+``testpaths`` includes that folder and, with nbmake on (``make test`` passes ``--nbmake``),
+the hook in the root ``conftest.py`` collects them (nbmake alone skips anything under
+``_build``), so the suite executes exactly those
 notebooks (their Colab install cell does nothing outside Colab), and a new chapter is
 executed with no test edit. ``tests/publishing/test_colab.py`` checks that every chapter has its
-notebook. Which pages there are, and which are notebooks, comes from
-:mod:`dlbook_build.sources`, as for the build itself.
+notebook. Which pages there are, which are notebooks, and where the build and its Colab
+notebooks are (``ROOT``, ``BUILD``, ``COLAB``) comes from :mod:`dlbook_build.sources`, as for
+the build itself: test modules import them from there (``pyproject.toml`` puts the
+repository root on ``sys.path``), never from a conftest. This file holds fixtures only.
+
+Markers (``pyproject.toml``) say what a test needs beyond the package: ``book`` (the built
+book), ``notebooks``, ``browser``, ``build`` (real one-chapter builds), ``registry`` (the
+package registry). ``make unit`` runs the tests that need none of them.
 """
 
 from __future__ import annotations
@@ -18,30 +25,9 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from dlbook_build import sources
+from dlbook_build.sources import BUILD
 
 matplotlib.use("Agg")  # figures are drawn off-screen in every test
-
-ROOT = sources.ROOT
-# The build folder: `_build` unless DLBOOK_BUILD_DIR points at another one (a build made with
-# `jupyter-book build . --path-output DIR` writes DIR/_build).
-BUILD = sources.BUILD
-COLAB = BUILD / "html" / "_colab"
-is_notebook = sources.is_notebook
-
-
-def toc_files() -> list[Path]:
-    """Every source file named in _toc.yml, in reading order."""
-    return [ROOT / f"{page}.md" for page in sources.toc()]
-
-
-def chapter_notebooks() -> list[Path]:
-    return sources.chapters()
-
-
-def colab_notebook(source: Path) -> Path:
-    """The Colab notebook the build made from a chapter's source."""
-    return COLAB / source.relative_to(ROOT).with_suffix(".ipynb")
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from dlbook_build.sources import ROOT
 
 FRONT = """\
 ---

@@ -12,7 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from onecopy import jupyter_book, one_chapter_copy, page
+
+from tests.book.onecopy import jupyter_book, one_chapter_copy, page
+
+pytestmark = pytest.mark.build
 
 CHAPTER = """\
 # Probe

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from onecopy import copy_env, jupyter_book, one_chapter_copy, page
 
-from conftest import ROOT
 from dlbook_build import sources
 from dlbook_build.report import cached_checks, describe, not_shown
+from dlbook_build.sources import ROOT
+from tests.book.onecopy import copy_env, jupyter_book, one_chapter_copy, page
 
 
 @pytest.mark.book
@@ -51,12 +51,14 @@ expect(1.0, ">", 2.0, "{LESSON}")
 @pytest.fixture(scope="module")
 def failing(tmp_path_factory) -> Path:
     root = one_chapter_copy(tmp_path_factory.mktemp("lessons"), CHAPTER)
-    for name in ("conftest.py", "book/onecopy.py", "book/test_lessons.py"):
+    for name in ("__init__.py", "conftest.py", "book/__init__.py", "book/onecopy.py",
+                 "book/test_lessons.py"):
         (root / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "tests" / name).write_text((ROOT / "tests" / name).read_text())
     return root
 
 
+@pytest.mark.build
 def test_a_lesson_not_shown_is_reported_not_hidden(failing):
     reader = jupyter_book(failing, DLBOOK_PROFILE="quick")
     log = reader.stdout + reader.stderr

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import math
 
-from onecopy import FRONT, one_chapter_copy
-
 from dlbook_build import sweep
+from tests.book.onecopy import FRONT, one_chapter_copy
 
 CHAPTER = """\
 # Probe

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from dlbook_build.sources import ROOT
 
 PRIVATE = re.compile(r"\b(?:torch|torchvision|nn|F|datasets|transforms|optim)(?:\.\w+)*\._\w+"
                      r"|\bfrom (?:torch|torchvision)[\w.]*\._\w+|\bfrom (?:torch|torchvision)[\w.]* "

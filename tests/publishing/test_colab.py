@@ -16,8 +16,8 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import BUILD, COLAB, ROOT, chapter_notebooks, colab_notebook
 from dlbook_build import myst_to_colab as m2c
+from dlbook_build.sources import BUILD, COLAB, ROOT, chapters, colab_notebook
 
 COLAB_LINK = re.compile(
     r"^https://colab\.research\.google\.com/github/(?P<org>[^/]+)/(?P<repo>[^/]+)/blob/"
@@ -260,7 +260,7 @@ def test_every_chapter_page_links_to_its_colab_notebook(built_site):
     org, repo = _repository()
     manifest = json.loads((COLAB / "manifest.json").read_text())
     problems = []
-    for src in chapter_notebooks():
+    for src in chapters():
         rel = src.relative_to(ROOT).with_suffix("")
         page = built_site / rel.with_suffix(".html")
         links = [h for h in _hrefs(page) if COLAB_LINK.match(h)]
@@ -283,7 +283,7 @@ def test_every_chapter_has_a_valid_colab_notebook(built_site):
     manifest = json.loads((COLAB / "manifest.json").read_text())
     assert re.fullmatch(r"[0-9a-f]{40}|[\w.-]+", manifest["commit"])
     problems = []
-    for src in chapter_notebooks():
+    for src in chapters():
         path = colab_notebook(src)
         if not path.exists():
             problems.append(f"{path.relative_to(BUILD)}: missing")
@@ -315,7 +315,7 @@ def test_every_chapter_has_a_valid_colab_notebook(built_site):
 def test_colab_notebooks_run_the_same_code_as_the_site(built_site):
     """Every code cell of the page (as myst-nb executed it) is in the Colab notebook, in order."""
     executed = BUILD / "jupyter_execute"
-    for src in chapter_notebooks():
+    for src in chapters():
         site_nb = executed / src.relative_to(ROOT).with_suffix(".ipynb")
         if not site_nb.exists():
             continue
@@ -327,25 +327,29 @@ def test_colab_notebooks_run_the_same_code_as_the_site(built_site):
         assert all(any(s == c for c in it) for s in site), f"{src.name}: code differs from the site"
 
 
-def test_nbmake_executes_the_colab_notebooks():
-    """pytest's testpaths hold the Colab folder, so nbmake runs the notebooks readers open."""
-    import tomllib
-
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert "_build/html/_colab" in config["testpaths"]
-    assert "--nbmake" in config["addopts"]
-
-
 @pytest.mark.book
-def test_pytest_collects_every_colab_notebook_for_nbmake(built_site):
-    """nbmake skips paths under `_build`; the root conftest.py must hand them over."""
+def test_make_test_executes_every_colab_notebook(built_site):
+    """`make test` runs pytest with nbmake on (plain `pytest` leaves it off) over testpaths
+    that hold the Colab folder; nbmake skips paths under `_build`, so the root conftest.py
+    must hand the notebooks over. pytest's arguments are read from `make -n test` (which
+    runs nothing), and the suite is collected exactly as `make test` collects it."""
+    import os
+    import shlex
+    import shutil
     import subprocess
 
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                          str(COLAB)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         check=False).stdout
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    plan = subprocess.run(["make", "-n", "--no-print-directory", "test"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    command = [line for line in plan.splitlines() if " -m pytest" in line][-1]
+    args = shlex.split(command.split(" -m pytest", 1)[1])
+    out = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q",
+                          "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300, check=False).stdout
     collected = {line.split("::")[0] for line in out.splitlines() if ".ipynb::" in line}
-    expected = {colab_notebook(src) for src in chapter_notebooks()}
+    expected = {colab_notebook(src) for src in chapters()}
     missing = [p.name for p in expected
                if not any(c.endswith(p.relative_to(COLAB).as_posix()) for c in collected)]
     assert not missing, f"nbmake would not execute: {missing}\n{out[-2000:]}"

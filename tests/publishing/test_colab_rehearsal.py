@@ -34,7 +34,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import COLAB, ROOT
+from dlbook_build.sources import COLAB, ROOT
 
 # A training chapter that trains (fit) on Fashion-MNIST and stays short in the quick profile.
 CHAPTER = "book/training/softmax-regression"

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from dlbook_build.sources import ROOT
+
+pytestmark = pytest.mark.registry
 
 LOCK = ROOT / "requirements" / "lock.txt"
 PLATFORMS = {  # uv's target triples: what readers run

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, ROOT, chapter_notebooks, toc_files
+from dlbook_build.sources import BUILD, ROOT, chapters, toc_files
 
 pytestmark = pytest.mark.book
 
@@ -62,7 +62,7 @@ def test_pdf_has_every_chapter_numbered(pdf):
             continue
         if flat(title) not in text:
             missing.append(title)
-        elif src in chapter_notebooks() and not re.search(r"\b\d+\.\d+ " + re.escape(flat(title)), text):
+        elif src in chapters() and not re.search(r"\b\d+\.\d+ " + re.escape(flat(title)), text):
             unnumbered.append(title)
     assert not missing, f"chapters missing from the PDF: {missing}"
     assert not unnumbered, f"chapters without a number in the PDF: {unnumbered}"
@@ -73,7 +73,7 @@ def test_pdf_embeds_the_figures(pdf):
     import json
 
     expected = 0
-    for src in chapter_notebooks():
+    for src in chapters():
         nb = BUILD / "jupyter_execute" / src.relative_to(ROOT).with_suffix(".ipynb")
         if nb.exists():
             for cell in json.loads(nb.read_text())["cells"]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from dlbook_build.sources import ROOT, chapters
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 TOOLS = ROOT / "tools"
@@ -208,13 +208,11 @@ def test_publishing_executes_on_gpu_by_part_then_assembles_and_deploys():
 
 
 def test_the_shards_cover_every_part_with_chapters():
-    from conftest import chapter_notebooks
-
     out = subprocess.run([sys.executable, "-m", "dlbook_build.ci", "parts"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     parts = json.loads(out)
     expected = []
-    for src in chapter_notebooks():
+    for src in chapters():
         rel = src.relative_to(ROOT / "book").parts
         name = rel[0] if len(rel) > 1 else "."
         if name not in expected:

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT, chapter_notebooks, toc_files
+from dlbook_build.sources import ROOT, chapters, toc_files
 
 pytestmark = pytest.mark.book
 
@@ -45,7 +45,7 @@ def test_every_toc_entry_produced_a_page(built_site):
 
 def test_no_output_holds_an_error_or_traceback(built_site):
     bad = []
-    for src in chapter_notebooks():
+    for src in chapters():
         page = page_for(src, built_site)
         text = page.read_text(encoding="utf-8")
         classes = " ".join(parse(page).classes)
@@ -78,7 +78,7 @@ def test_every_referenced_image_exists(built_site):
 def test_chapters_have_exercises_and_summary(built_site):
     """Each chapter follows the guide: exercises with collapsed solutions and a summary."""
     problems = []
-    for src in chapter_notebooks():
+    for src in chapters():
         md = src.read_text(encoding="utf-8")
         if "## Exercises" not in md or "## Summary" not in md:
             problems.append(f"{src.name}: missing Exercises or Summary")
@@ -97,7 +97,7 @@ def test_quick_profile_pages_say_so(built_site):
     profile = os.environ.get("DLBOOK_PROFILE") or ("full" if torch.cuda.is_available() else "quick")
     if profile != "quick":
         pytest.skip("built in the full profile")
-    missing = [src.name for src in chapter_notebooks()
+    missing = [src.name for src in chapters()
                if "setup(" in src.read_text(encoding="utf-8")
                and "Quick profile" not in page_for(src, built_site).read_text(encoding="utf-8")]
     assert not missing, f"quick-profile note missing on: {missing}"
@@ -129,7 +129,7 @@ def test_execution_report_lists_every_lesson_check(built_site):
 
     cache = get_cache(str(sources.cache_path()))
     expected = []
-    for src in chapter_notebooks():
+    for src in chapters():
         record = sources.cached_record(cache, sources.read_notebook(src))
         assert record is not None, f"{src.name} is not in the cache of this fingerprint"
         expected += lesson_checks(cache.get_cache_bundle(record.pk).nb)
