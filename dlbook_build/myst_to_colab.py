@@ -248,9 +248,10 @@ class Converter:
         """The chapter line (0-based) where cell ``index`` starts, from myst-nb's source map
         (for a Markdown cell: before the blank lines myst-nb strips, skipped here). Without a
         source map (a notebook not read by myst-nb), lines count from the cell's start."""
-        self.absolute = bool(self.source_map and index < len(self.source_map))
-        if not self.absolute:
+        if not (self.source_map and index < len(self.source_map)):
+            self.absolute = False
             return 0
+        self.absolute = True
         line = self.source_map[index]
         lines = self.ctx.source.split("\n") if self.ctx.source else []
         while line < len(lines) and lines[line] == "":
@@ -332,8 +333,8 @@ class Converter:
         tokens = self.md.parse(text)
         lines = text.split("\n")
         starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line) + 1)
+        for row in lines:
+            starts.append(starts[-1] + len(row) + 1)
 
         def at(line: int) -> int:  # offset of a line's start (the end of the text at most)
             return min(starts[line], len(text))
@@ -349,6 +350,7 @@ class Converter:
             if kind == "inline":
                 edits += self.inline_edits(tok, tokens[i - 1].type, lines, starts, line0, cells_done)
             elif kind in ("colon_fence", "fence") and directive_name(tok) is not None:
+                assert tok.map is not None  # block tokens carry their line span
                 self.at_top(tok, line, "a directive")
                 last = lines[tok.map[1] - 1].strip()
                 if tok.map[1] - tok.map[0] < 2 or not last.startswith(tok.markup) or last.strip(last[0]):
@@ -365,15 +367,18 @@ class Converter:
                     self.section_level = int(tok.tag[1])
                     self.heading(self.section_level, line)
             elif kind in ("myst_target", "myst_line_comment"):
+                assert tok.map is not None
                 self.at_top(tok, line, "a target or comment")
                 edits.append((at(tok.map[0]), at(tok.map[1]), []))
             elif kind == "math_block_label":
+                assert tok.map is not None
                 self.at_top(tok, line, "a labelled equation")
                 number = self.ctx.equation_numbers.get(tok.info)
                 tag = f"\n\\tag{{{number}}}" if number else ""
                 edits.append((at(tok.map[0]), at(tok.map[1]),
                               [f"$$\n{tok.content.strip(chr(10))}{tag}\n$$\n"]))
             elif kind == "substitution_block":
+                assert tok.map is not None
                 self.at_top(tok, line, "a substitution")
                 value = "".join(self.text_only(self.convert(self.substitute(tok.content, line), line, True),
                                                line, "a substitution"))
@@ -400,8 +405,8 @@ class Converter:
     def padded(items: list[str | Heading], lines: list[str], span: list[int]) -> list[str | Heading]:
         """A block's replacement, with blank lines around it where its neighbours are text
         (else a paragraph after a quote would continue the quote)."""
-        before = ["\n"] if span[0] > 0 and lines[span[0] - 1].strip() else []
-        after = ["\n"] if span[1] < len(lines) and lines[span[1]].strip() else []
+        before: list[str | Heading] = ["\n"] if span[0] > 0 and lines[span[0] - 1].strip() else []
+        after: list[str | Heading] = ["\n"] if span[1] < len(lines) and lines[span[1]].strip() else []
         return before + items + after if items else items
 
     def text_only(self, items: list[str | Heading], line: int, where: str) -> list[str]:
@@ -416,6 +421,7 @@ class Converter:
     def inline_edits(self, tok: Token, parent: str, lines: list[str], starts: list[int], line0: int,
                      cells_done: dict[int, int]) -> list[tuple[int, int, list[str | Heading]]]:
         """The roles and substitutions of one inline token, as edits of the text."""
+        assert tok.map is not None  # inline tokens of blocks carry their block's lines
         direct = {id(c) for c in tok.children or []}
         for child in _myst_tokens(tok.children or []):
             if child.type not in ("myst_role", "substitution_inline") or id(child) not in direct:
@@ -447,7 +453,7 @@ class Converter:
             start, base = next(b for b in reversed(begins) if b[0] <= pos)
             return base + pos - start
 
-        edits = []
+        edits: list[tuple[int, int, list[str | Heading]]] = []
         for child in found:
             start, end = child.meta["span"]
             line = line0 + bisect.bisect_right(starts, where(start)) - 1
