@@ -12,6 +12,11 @@ fingerprint and versions of the run (keys in :mod:`dlbook_build.sources`), so th
 build that reuses it still reports them; ``python -m dlbook_build.ci execute`` stores the same.
 As each page is read, its run metadata and the lesson checks its outputs hold are kept in
 the Sphinx environment for the execution report (:mod:`dlbook_build.report`).
+
+One build at a time: two builds over one cache (two terminals, an editor's build beside
+`make test`) would both execute the same notebook and the second would fail writing it
+(jupyter-cache: "hashkey already exists") after minutes of work. The first build holds a
+lock on the cache folder until it exits; a second one stops before reading anything.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import shutil
 import time
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 from dlbook_code.lessons import LESSON_KEY
@@ -40,9 +47,35 @@ def lesson_checks(notebook) -> list[dict]:
             if LESSON_KEY in (output.get("metadata") or {})]
 
 
+class BuildRunning(SphinxError):
+    category = "Another build is running"
+
+
+LOCK_NAME = "build.lock"
+_held: list[FileLock] = []  # the lock this process holds, released when it exits
+
+
+def lock_cache(base: Path) -> None:
+    """Hold the build lock of the cache folder ``base`` for the rest of this process, or stop
+    at once if another process holds it (an operating-system lock: a build that crashed or
+    was killed leaves none behind)."""
+    base.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(base / LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildRunning(
+            f"another build is using the execution cache {base} (lock {base / LOCK_NAME}). "
+            "Wait for it to finish, or stop it, and build again; nothing was written. Two "
+            "builds at once need two clones.") from None
+    _held.append(lock)
+
+
 def select_cache(app: Sphinx, config) -> None:
     env = sources.environment()
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / sources.CACHE_FOLDER)
+    if not _held:  # a process builds the site and then the PDF: one lock for both
+        lock_cache(base)
     path = sources.cache_path(base, env=env)
     prefix = f"{env['profile']}-{env['kind']}-"
     if base.is_dir():
