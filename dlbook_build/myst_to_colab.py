@@ -67,6 +67,8 @@ from sphinx_exercise.directive import (
     SolutionStartDirective,
 )
 
+from . import sources
+
 INSTALL_MARKER = "dlbook-colab-install"
 
 # The directives the chapters use, with the class myst-parser reads them with, and the options
@@ -131,9 +133,7 @@ def book_config() -> MdParserConfig:
     reads chapters outside Sphinx."""
     import yaml
 
-    from .sources import ROOT
-
-    cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    cfg = yaml.safe_load((sources.ROOT / "_config.yml").read_text(encoding="utf-8"))
     return MdParserConfig(enable_extensions=set(cfg.get("parse", {}).get("myst_enable_extensions", [])))
 
 
@@ -596,12 +596,6 @@ def install_cell(repo_url: str, commit: str) -> nbformat.NotebookNode:
         source, metadata={"tags": ["remove-cell", INSTALL_MARKER], "id": INSTALL_MARKER})
 
 
-def trains(nb: nbformat.NotebookNode) -> bool:
-    """Whether the chapter trains a model (then Colab should give it a GPU)."""
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return bool(re.search(r"\bfit\(|\.sizes\(", code))  # fit, or sizes from the profile
-
-
 def to_colab(nb: nbformat.NotebookNode, ctx: Context, repo_url: str, commit: str,
              title: str = "") -> nbformat.NotebookNode:
     """A plain notebook for Colab made from a notebook read from MyST Markdown."""
@@ -634,7 +628,7 @@ def to_colab(nb: nbformat.NotebookNode, ctx: Context, repo_url: str, commit: str
     out.metadata["language_info"] = {"name": "python"}
     out.metadata["colab"] = {"provenance": [], "toc_visible": True,
                              "collapsed_sections": conv.collapsed}
-    if trains(nb):
+    if sources.trains(nb):
         out.metadata["accelerator"] = "GPU"
         out.metadata["colab"]["gpuType"] = "T4"
     out.metadata["dlbook"] = {"source": f"{ctx.docname}.md", "commit": commit}

@@ -104,6 +104,13 @@ def notebook_docs(app) -> list[str]:
     return sorted(found)
 
 
+def trains(nb) -> bool:
+    """Whether a chapter's notebook trains a model: it calls ``fit`` or takes sizes from the
+    profile (then its Colab notebook asks for a GPU)."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return bool(re.search(r"\bfit\(|\.sizes\(", code))
+
+
 def parts(root: Path | str = ROOT) -> list[str]:
     """The parts that hold notebooks, in reading order (``"."`` for pages directly in book/)."""
     seen: list[str] = []

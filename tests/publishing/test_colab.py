@@ -304,7 +304,7 @@ def test_every_chapter_has_a_valid_colab_notebook(built_site):
             problems.append(f"{path.name}: MyST syntax left: {leftovers[:5]}")
         if "*(`" in text and "computed when the notebook runs" in text:
             problems.append(f"{path.name}: a glued value was not filled in from the build")
-        if "book.sizes(" in src.read_text(encoding="utf-8") and nb.metadata.get("accelerator") != "GPU":
+        if sources.trains(sources.read_notebook(src)) and nb.metadata.get("accelerator") != "GPU":
             problems.append(f"{path.name}: trains but does not ask Colab for a GPU")
         solutions = len(re.findall(r"^:::\{solution(?:-start)?\}", src.read_text(encoding="utf-8"), re.M))
         if len(nb.metadata["colab"].get("collapsed_sections", [])) != solutions:

@@ -90,12 +90,9 @@ def test_chapters_have_exercises_and_summary(built_site):
 def test_quick_profile_pages_say_so(built_site):
     """Built without CUDA or with DLBOOK_PROFILE=quick, every chapter that calls setup()
     shows the quick-profile note."""
-    import os
+    from dlbook_code.profile import profile_name
 
-    import torch
-
-    profile = os.environ.get("DLBOOK_PROFILE") or ("full" if torch.cuda.is_available() else "quick")
-    if profile != "quick":
+    if profile_name() != "quick":
         pytest.skip("built in the full profile")
     missing = [src.name for src in chapters()
                if "setup(" in src.read_text(encoding="utf-8")
