@@ -7,9 +7,11 @@ also makes Sphinx read every page again: each chapter is looked up in the new fo
 executed when it is not there. Older folders of the same profile and device are deleted;
 those of other profiles stay, for switching back.
 
-After a notebook was executed in this build, its cache record gets the profile, device,
-fingerprint and versions of the run (keys in :mod:`dlbook_build.sources`), so that a later
-build that reuses it still reports them; ``python -m dlbook_build.ci execute`` stores the same.
+A notebook in the current folder was executed with the current fingerprint, so a record
+without run metadata (one myst-nb has just written) gets the profile, device, fingerprint
+and versions of this run (keys in :mod:`dlbook_build.sources`), rewritten through
+jupyter-cache's API; a later build that reuses it still reports them, and
+``python -m dlbook_build.ci execute`` stores the same.
 As each page is read, its run metadata and the lesson checks its outputs hold are kept in
 the Sphinx environment for the execution report (:mod:`dlbook_build.report`).
 
@@ -22,7 +24,7 @@ lock on the cache folder until it exits; a second one stops before reading anyth
 from __future__ import annotations
 
 import shutil
-import time
+import tempfile
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -85,9 +87,6 @@ def select_cache(app: Sphinx, config) -> None:
             elif old.name in ("global.db", "executed", "__version__.txt"):  # one cache for all,
                 shutil.rmtree(old) if old.is_dir() else old.unlink()  # before fingerprints
     config.nb_execution_cache_path = str(path)
-    # The build's own state, kept on the Sphinx app (which declares no such attributes).
-    app.dlbook_build_start = time.time()  # type: ignore[attr-defined]
-    app.dlbook_run = sources.run_metadata(env)  # type: ignore[attr-defined]
     LOGGER.info(f"[dlbook] execution cache for this fingerprint: {path}")
 
 
@@ -109,26 +108,39 @@ def page_record(app: Sphinx, docname: str):
         return None
 
 
+def stamp(cache, record):
+    """The record with this run's metadata added: the notebook cached again with it through
+    jupyter-cache's API, which has no way to change a record's data in place. Overwriting
+    deletes the record's folder first, so its artifacts are copied out and back."""
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.main import NbArtifacts
+
+    bundle = cache.get_cache_bundle(record.pk)
+    data = {**(record.data or {}), **sources.run_metadata()}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for rel, handle in bundle.artifacts or []:
+            paths.append(Path(tmp, rel))
+            paths[-1].parent.mkdir(parents=True, exist_ok=True)
+            paths[-1].write_bytes(handle.read())
+        return cache.cache_notebook_bundle(
+            CacheBundleIn(bundle.nb, record.uri, artifacts=NbArtifacts(paths, tmp), data=data),
+            check_validity=False, overwrite=True)
+
+
 def record_run(app: Sphinx, doctree) -> None:
-    """Store the run metadata in the cache record of a notebook executed by this build, and
-    keep the metadata of every notebook page's outputs in the environment for the report."""
+    """Stamp the cache record of a notebook executed with this fingerprint, and keep the
+    metadata of every notebook page's outputs in the environment for the report."""
     from myst_nb.sphinx_ import NbMetadataCollector
 
     env = app.env
     docname = env.docname
-    exec_data = NbMetadataCollector.get_exec_data(env, docname)
-    if not exec_data:
+    if not NbMetadataCollector.get_exec_data(env, docname):
         return  # not a notebook, or not executed
     record = page_record(app, docname)
-    data = dict((record.data or {}) if record is not None else {})
-    executed_now = exec_data.get("mtime", 0) >= app.dlbook_build_start - 1  # type: ignore[attr-defined]
-    if record is not None and executed_now and not data.get(sources.FINGERPRINT):
-        from jupyter_cache.cache.db import NbCacheRecord, session_context
-
-        data.update(app.dlbook_run)  # type: ignore[attr-defined]
-        with session_context(get_cache(app).db) as session:
-            session.query(NbCacheRecord).filter_by(pk=record.pk).one().data = data
-            session.commit()
+    if record is not None and not (record.data or {}).get(sources.FINGERPRINT):
+        record = stamp(get_cache(app), record)
+    data = (record.data or {}) if record is not None else {}
     run = {key: data.get(key) for key in (sources.SECONDS, *sources.RUN_KEYS)}
     NbMetadataCollector.set_doc_data(env, docname, RUN, run)
     if record is not None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import myst_to_colab, sources
+from . import cache, myst_to_colab, sources
 
 LOGGER = logging.getLogger(__name__)
 
@@ -154,28 +154,19 @@ def make_resolver(app: Sphinx, base: str, docname: str):
 
 
 def glued_values(app: Sphinx, docname: str) -> dict[str, dict]:
-    """name -> MIME bundle of every value glued in the executed notebook of ``docname``."""
-    folder = Path(app.outdir).parent / "jupyter_execute"
-    glue_file = folder / f"{docname}.glue.json"  # myst-nb writes the glued values here
-    if glue_file.exists():
-        data = json.loads(glue_file.read_text(encoding="utf-8"))
-        return {name: {k: "".join(v) if isinstance(v, list) else v
-                       for k, v in (out.get("data") or {}).items()}
-                for name, out in data.items()}
-    path = folder / f"{docname}.ipynb"
-    if not path.exists():
+    """name -> MIME bundle of every value glued in the page's executed notebook: the
+    notebook from the execution cache (jupyter-cache's API), its glued outputs found by
+    myst-nb's own reader. Empty when the page was not executed (no values to fill in)."""
+    from myst_nb.ext.glue import extract_glue_data_cell
+
+    record = cache.page_record(app, docname)
+    if record is None:
         return {}
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    out: dict[str, dict] = {}
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            meta = (output.get("metadata") or {}).get("scrapbook") or {}
-            if meta.get("name"):
-                prefix = meta.get("mime_prefix", "")
-                out[meta["name"]] = {k[len(prefix):]: "".join(v) if isinstance(v, list) else v
-                                     for k, v in (output.get("data") or {}).items()
-                                     if k.startswith(prefix)}
-    return out
+    nb = cache.get_cache(app).get_cache_bundle(record.pk).nb
+    return {name: {k: "".join(v) if isinstance(v, list) else v
+                   for k, v in (output.get("data") or {}).items()}
+            for cell in nb.cells if cell.cell_type == "code"
+            for name, output in extract_glue_data_cell(cell)}
 
 
 def write_colab_notebooks(app: Sphinx, exception) -> None:
@@ -187,7 +178,7 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
     if not org:
         LOGGER.warning("[dlbook_colab] repository.url is not a GitHub repository: no Colab notebooks")
         return
-    commit = app.dlbook_commit  # type: ignore[attr-defined]
+    commit = build_commit(app)
     base = site_url(app)
     outdir = Path(app.outdir) / sources.COLAB_DIR
     written = []
@@ -234,12 +225,7 @@ def write_colab_notebooks(app: Sphinx, exception) -> None:
 # --------------------------------------------------------------------------- setup
 
 
-def on_builder_inited(app: Sphinx) -> None:
-    app.dlbook_commit = build_commit(app)  # type: ignore[attr-defined]
-
-
 def setup(app: Sphinx):
     app.add_config_value("dlbook_colab_branch", "colab", "html")
-    app.connect("builder-inited", on_builder_inited)
     app.connect("build-finished", write_colab_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,8 +3,9 @@
 In a temporary copy of the repository holding one tiny chapter (and the execution report),
 the real build is run several times: a chapter re-executes when a ``dlbook_code`` function it
 calls changes, and its page then shows the new result; a rebuild with nothing changed
-executes nothing; another profile reuses nothing. The chapter counts its own executions in a
-file beside it.
+executes nothing; another profile reuses nothing; the cached outputs keep the metadata of
+the run that made them, and the Colab notebook gets the glued values from the cache. The
+chapter counts its own executions in a file beside it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,17 @@ CHAPTER = """\
 ```{code-cell} ipython3
 from pathlib import Path
 
-from dlbook_code import expect
+from dlbook_code import expect, glue
 from dlbook_code.cache_probe import answer
 
 with Path("runs.log").open("a") as f:
     f.write("run\\n")
 print(f"the answer is {answer()}")
 expect(answer(), ">", 0, "the probe answers")
+glue("probe-answer", f"{answer()} exactly")
 ```
+
+The answer is {glue:}`probe-answer`.
 """
 
 
@@ -79,3 +83,7 @@ def test_cache_follows_code_profile_and_nothing_else(book):
 
     fp = sources.fingerprint("quick", sources.environment()["kind"], book)[:12]
     assert fp in report and "the probe answers" in report
+
+    colab = book / "_build" / "html" / sources.COLAB_DIR / "book" / "probe" / "probe.ipynb"
+    assert "The answer is 42 exactly" in colab.read_text(encoding="utf-8"), \
+        "the Colab notebook lacks the glued value of the cached run"
