@@ -16,6 +16,8 @@ sidebar without the book's table of contents.
 import os
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
+
 from .sources import ROOT
 
 
@@ -34,11 +36,21 @@ def _single_page(app) -> bool:
 
 
 def _no_404_for_one_page(app):
+    """Disconnect sphinx-notfound-page's page generator in a one-page build. Sphinx's
+    ``app.disconnect`` is public, but neither Sphinx nor the extension says how to find the
+    listener's id (nor has the extension a switch): this reads Sphinx's listener table, and
+    stops the build loudly if the generator is no longer found there, so that an upgrade of
+    either cannot silently bring the failing page back (tests/book/test_one_page.py)."""
     if not _single_page(app):
         return
-    for listener in list(app.events.listeners.get("html-collect-pages", [])):
-        if getattr(listener.handler, "__module__", "").startswith("notfound"):
-            app.disconnect(listener.id)
+    found = [listener for listener in list(app.events.listeners.get("html-collect-pages", []))
+             if getattr(listener.handler, "__module__", "").startswith("notfound")]
+    if not found:
+        raise ExtensionError("dlbook_build/strict.py: sphinx-notfound-page's html-collect-pages "
+                             "listener was not found (Sphinx or the extension changed); update "
+                             "_no_404_for_one_page")
+    for listener in found:
+        app.disconnect(listener.id)
 
 
 def setup(app):
