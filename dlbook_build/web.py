@@ -7,6 +7,12 @@
 - A page's description for sharing (sphinxext-opengraph's ``og:description`` and
   ``<meta name="description">``) is taken from its prose only, not from code cells and
   their outputs (such as the quick-profile note).
+- Accessibility (WCAG 2.1 AA, checked with axe-core in the browser tests): each expand/collapse
+  toggle of the sidebar gets a name (pydata-sphinx-theme 0.17 leaves its ``<summary>``, a bare
+  chevron, nameless: axe's summary-name); the bibliography's entries are list items
+  (docutils 0.21 gives them the deprecated DPUB-ARIA role ``doc-biblioentry`` inside a
+  ``role="list"``: axe's aria-deprecated-role and aria-required-children). The theme's other
+  fixes are template overrides in ``_templates/`` and CSS/JS in ``_static/``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,33 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept  # in place: it is the builder's list, to which later handlers add
 
 
+def _name_sidebar_toggles(generate):
+    """Wrap the theme's ``generate_toctree_html`` so that each sidebar ``<summary>`` (the
+    chevron that opens a part) is named after the entry it opens: "Contents of 1.
+    Introduction". Upstream fix: the same name in pydata-sphinx-theme's
+    ``toctree.add_collapse_checkboxes``, where the ``<summary>`` is made."""
+
+    def generate_named(kind, *args, **kwargs):
+        soup = generate(kind, *args, **kwargs)
+        if kind != "sidebar" or isinstance(soup, str):
+            return soup
+        for summary in soup.select("li.has-children > details > summary"):
+            link = summary.find_parent("li").find("a", recursive=False)
+            if link is not None and not summary.get_text(strip=True):
+                summary["aria-label"] = f"Contents of {link.get_text(' ', strip=True)}"
+        return soup  # the theme caches it: naming again changes nothing
+
+    return generate_named
+
+
+def accessible_page(app, pagename, templatename, context, doctree):
+    generate = context.get("generate_toctree_html")  # set by the theme, before this handler
+    if generate is not None:
+        context["generate_toctree_html"] = _name_sidebar_toggles(generate)
+    if "body" in context:  # docutils' bibliography entries: list items of their role="list"
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _describe_prose_only() -> None:
     try:
         from docutils import nodes
@@ -55,5 +88,6 @@ def setup(app):
     _describe_prose_only()
     # last: other handlers of this event add scripts (and the duplicates) before it
     app.connect("html-page-context", dedupe_scripts, priority=999)
+    app.connect("html-page-context", accessible_page, priority=900)  # after the theme's (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -14,8 +14,25 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import torch
 
-# A colour-blind-safe cycle (Okabe and Ito) that stays legible on white in both themes.
+# A colour-blind-safe cycle (Okabe and Ito) that stays legible on white in both themes: blue,
+# vermillion, bluish green, reddish purple, orange, sky blue, black. Every colour a figure
+# of the book uses is one of these, a lighter tint of one (:func:`tint`, for fills behind
+# text) or a grey (tests/package/test_figures_palette.py checks the figure code).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+# The palette's colour for each name a chapter may use (``show_images(colors=["red", ...])``):
+# a chapter's "red" is the palette's vermillion, as in every other figure (and further from
+# black than pure red is, for a protanope).
+NAMED_COLOURS = {"blue": PALETTE[0], "red": PALETTE[1], "green": PALETTE[2],
+                 "purple": PALETTE[3], "orange": PALETTE[4], "black": PALETTE[6]}
+# Okabe and Ito's eighth colour, too light for lines or text on white: only a fill's tint.
+YELLOW = "#F0E442"
+
+
+def tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with white, ``amount`` of it (0: white, 1: the colour), as ``#rrggbb``:
+    light fills of the palette's colours, behind dark text."""
+    r, g, b = (1 - amount * (1 - c) for c in mpl.colors.to_rgb(colour))
+    return mpl.colors.to_hex((r, g, b))
 
 
 def use_book_style() -> None:
@@ -32,7 +49,7 @@ def use_book_style() -> None:
         "grid.alpha": 0.3,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        "axes.prop_cycle": mpl.cycler(color=PALETTE),  # type: ignore[attr-defined]  # not in the stubs
         "font.size": 10,
         "legend.frameon": False,
         "image.cmap": "gray",
@@ -57,7 +74,8 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
                 scale: float = 1.3, colors: Sequence[str] | None = None, cmap: str = "gray",
                 suptitle: str | None = None):
     """A grid of images ``(N, C, H, W)`` or ``(N, H, W)`` with optional titles (for example
-    ``"pred / true"``); ``colors`` colours each title (say red for a wrong prediction)."""
+    ``"pred / true"``); ``colors`` colours each title (say red for a wrong prediction: a
+    name of :data:`NAMED_COLOURS` is drawn in the palette's version of it)."""
     n = images.shape[0]
     ncols = min(ncols, n)
     nrows = (n + ncols - 1) // ncols
@@ -72,7 +90,8 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
         if titles is not None:
             # matplotlib rejects color=None: pass a colour only when one is given
             ax.set_title(titles[i], fontsize=8,
-                         **({} if colors is None else {"color": colors[i]}))
+                         **({} if colors is None else
+                            {"color": NAMED_COLOURS.get(colors[i], colors[i])}))
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()

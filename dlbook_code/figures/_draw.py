@@ -10,20 +10,20 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from ..plots import PALETTE
+from ..plots import PALETTE, tint
 
 INK = "#222222"        # text and outlines of diagrams: dark, legible in both themes
-HIGHLIGHT = "#F5C26B"  # fill of highlighted cells: a light version of PALETTE[4], the orange
+HIGHLIGHT = tint(PALETTE[4], 0.6)  # fill of highlighted cells: a light orange
 
 # Node kinds of a Graph and their colours: data tensors, operators, parameters, the backward
 # engine's nodes (grad_fn objects) and the leaves where gradients accumulate.
 STYLE = {
     "tensor": dict(face="#FFFFFF", edge="#000000"),
-    "op": dict(face="#D6E9F8", edge=PALETTE[0]),
-    "param": dict(face="#FBE3D4", edge=PALETTE[1]),
-    "grad_fn": dict(face="#D6E9F8", edge=PALETTE[0]),
-    "leaf": dict(face="#DDF2EA", edge=PALETTE[2]),
-    "output": dict(face="#F3E0EC", edge=PALETTE[3]),
+    "op": dict(face=tint(PALETTE[0], 0.16), edge=PALETTE[0]),
+    "param": dict(face=tint(PALETTE[1], 0.16), edge=PALETTE[1]),
+    "grad_fn": dict(face=tint(PALETTE[0], 0.16), edge=PALETTE[0]),
+    "leaf": dict(face=tint(PALETTE[2], 0.16), edge=PALETTE[2]),
+    "output": dict(face=tint(PALETTE[3], 0.22), edge=PALETTE[3]),
 }
 FORWARD_INK = "#000000"
 BACKWARD_INK = PALETTE[1]

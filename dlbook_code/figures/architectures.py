@@ -16,19 +16,19 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 
-from ..plots import PALETTE
+from ..plots import PALETTE, YELLOW, tint
 from ._draw import INK, arrow, blank, box
 
 # One colour per kind of layer, shared by all diagrams (light fills, dark ink: legible in
 # the theme's light and dark modes and in print).
 FILL = {
     "input": "#E8E8E8",
-    "conv": "#BFD9F0",      # large kernels
-    "conv3": "#BFE6D6",     # 3×3 (and 5×5) convolutions
-    "conv1": "#F6D7B0",     # 1×1 convolutions
-    "pool": "#E9C9DD",
-    "dense": "#F3E6A6",
-    "norm": "#D9D2F0",
+    "conv": tint(PALETTE[0], 0.3),    # large kernels
+    "conv3": tint(PALETTE[2], 0.3),   # 3×3 (and 5×5) convolutions
+    "conv1": tint(PALETTE[4], 0.4),   # 1×1 convolutions
+    "pool": tint(PALETTE[3], 0.35),
+    "dense": tint(YELLOW, 0.5),
+    "norm": tint(PALETTE[1], 0.25),
     "op": "#FFFFFF",
 }
 

@@ -33,6 +33,7 @@ def plot_tangents(f: Callable[[torch.Tensor], torch.Tensor],
     names = {1: "f'(x) > 0: f increases", -1: "f'(x) < 0: f decreases",
              0: "f'(x) = 0: f is flat"}
     shown = set()
+    p: float | torch.Tensor  # a point of ``points``, then that point as a tensor
     for p in points:
         p = torch.tensor(float(p))
         slope = float(df(p))

@@ -19,6 +19,7 @@ so they read the same in the light and dark themes and in the PDF.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import torch
@@ -27,11 +28,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..inspect import conv_output_size
-from ..plots import PALETTE, plot_curves
+from ..plots import PALETTE, plot_curves, tint
 from ._draw import HIGHLIGHT, blank, cell, fmt_number
 
+if TYPE_CHECKING:  # for the annotations only
+    from ..train import History
+
 # HIGHLIGHT (from ._draw) fills the cells a computation reads
-SECOND = "#9CC9E8"      # cells the next output reads
+SECOND = tint(PALETTE[5], 0.55)  # cells the next output reads
+BOTH = tint(PALETTE[2], 0.5)      # cells both outputs read
 PAD = "#D9D9D9"         # zero-padding cells
 
 
@@ -118,7 +123,7 @@ def draw_padding_stride_dilation(size: int = 5, kernel: int = 3,
                 if r in first and c in first:
                     fill = HIGHLIGHT
                 if r in first and c in second:
-                    fill = SECOND if c not in first else "#C8B273"
+                    fill = SECOND if c not in first else BOTH
                 ax.add_patch(Rectangle((c, n - 1 - r), 1, 1, facecolor=fill, edgecolor="black",
                                        lw=0.6 if padded else 1))
         blank(ax, (-0.2, n + 0.2), (-0.2, n + 0.2))
@@ -156,7 +161,8 @@ def show_kernel_responses(kernels: torch.Tensor, responses: torch.Tensor,
     for ax in axes.flat:
         ax.axis("off")
     if extra:
-        axes[1, 0].imshow(image.detach().float().cpu().squeeze().numpy(), cmap="gray")
+        axes[1, 0].imshow(image.detach().float().cpu().squeeze().numpy(),  # type: ignore[union-attr]
+                          cmap="gray")  # (extra: image is not None)
         axes[1, 0].set_title("input", fontsize=9)
     for i in range(D):
         a_k, a_r = axes[0, i + extra], axes[1, i + extra]
@@ -219,7 +225,7 @@ def plot_shift_sensitivity(shifts: Sequence[int], curves: Mapping[str, Sequence[
     return fig
 
 
-def plot_lr_curves(histories: Mapping[float, object]):
+def plot_lr_curves(histories: Mapping[float, History]):
     """Train loss and test error (percent) against the epoch, one line per learning rate:
     ``histories`` maps a learning rate to the :class:`~dlbook_code.train.History` of its
     run. Two panels of :func:`~dlbook_code.plots.plot_curves`."""

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from matplotlib.patches import Patch, Rectangle
 
-from ..plots import PALETTE
+from ..plots import PALETTE, tint
 from ._draw import arrow, blank, box
 
 # --- history -------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ CONVNET_OPERATORS: list[tuple[str, str, str]] = [
 
 
 _ROUND = "round,pad=0.02,rounding_size=0.08"
-_EDGE = dict(color="#333333", lw=1.0)  # the arrows between operators
+_EDGE: dict = dict(color="#333333", lw=1.0)  # the arrows between operators
 
 
 def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPERATORS,
@@ -144,7 +144,7 @@ def draw_operator_graph(operators: Sequence[tuple[str, str, str]] = CONVNET_OPER
     for k, (op, params, shape) in enumerate(operators, start=1):
         x, y = pos[k]
         last = k == n
-        box(ax, x, y, w, h, op, fill="#FFF3D6" if last else "#E5F0FA",
+        box(ax, x, y, w, h, op, fill=tint(PALETTE[4], 0.18) if last else tint(PALETTE[0], 0.1),
             edge=PALETTE[4] if last else PALETTE[0], ink="black", lw=1.2, fontsize=9,
             style=_ROUND)
         px, py = pos[k - 1]

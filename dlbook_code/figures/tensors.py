@@ -23,11 +23,12 @@ import torch
 from matplotlib.patches import Rectangle
 
 from ..inspect import float32_fields, storage_indices
-from ..plots import PALETTE
+from ..plots import PALETTE, YELLOW, tint
 from ._draw import HIGHLIGHT, arrow, blank, cell, fmt_number
 
 FADED = "#B0B0B0"       # text of faded cells (say, coefficients replicated by expand)
-ROW_FILLS = ["#A6CEE3", "#FDBF6F", "#B2DF8A", "#F4A6C8", "#CAB2D6", "#FFFF99"]
+ROW_FILLS = [tint(PALETTE[5], 0.5), tint(PALETTE[4], 0.5), tint(PALETTE[2], 0.4),
+             tint(PALETTE[3], 0.45), tint(PALETTE[0], 0.3), tint(YELLOW, 0.5)]
 
 
 def _as_3d(t: torch.Tensor) -> torch.Tensor:
@@ -93,7 +94,7 @@ def draw_tensors(items: Sequence, between: Sequence[str] | None = None, ncols: i
     cell = min(cell, max_width / total_w)
     fontsize = max(5.0, cell * 72 * 0.36)
     fig = plt.figure(figsize=(total_w * cell + 0.2, total_h * cell + 0.2 + 0.3 * bool(title)))
-    ax = fig.add_axes([0, 0, 1, 1])
+    ax = fig.add_axes([0, 0, 1, 1])  # type: ignore[call-overload]  # stubs: a tuple
     y = 1.1
     for row, height in zip(rows, heights):
         x = 0.0
@@ -145,7 +146,7 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
     idx = storage_indices(t2)
     n = store.numel()
     r, c = t2.shape
-    store_fill = [[[None] * n]]
+    store_fill: list[list[list[str | None]]] = [[[None] * n]]
     t_fill = [[[ROW_FILLS[i % len(ROW_FILLS)]] * c for i in range(r)]]
     for i in range(r):
         for j in range(c):
@@ -159,7 +160,7 @@ def draw_strides(t: torch.Tensor, label: str | None = None, cell: float = 0.42,
     y_t = y_store + 1 + 2.2
     height = y_t + r + 1.0
     fig = plt.figure(figsize=(width * cell + 0.2, height * cell + 0.2))
-    ax = fig.add_axes([0, 0, 1, 1])
+    ax = fig.add_axes([0, 0, 1, 1])  # type: ignore[call-overload]  # stubs: a tuple
     _draw_one(ax, store, 0, y_store, 0.6, fontsize, fills=store_fill, fmt=fmt)
     for k in range(n):
         ax.text(k + 0.5, y_store - 0.1, str(k), ha="center", va="bottom",
@@ -199,9 +200,9 @@ def draw_float32(value: float, cell: float = 0.27):
     bit positions 31, 30, 23, 22 and 0 marked, and the decoded value written below."""
     sign, exp, man = float32_fields(value)
     bits = f"{sign:01b}{exp:08b}{man:023b}"
-    fills = ["#A6CEE3"] + ["#B2DF8A"] * 8 + ["#FDBF6F"] * 23
+    fills = [ROW_FILLS[0]] + [ROW_FILLS[2]] * 8 + [ROW_FILLS[1]] * 23  # sign, exponent, mantissa
     fig = plt.figure(figsize=(32 * cell + 0.3, 4.2 * cell + 0.5))
-    ax = fig.add_axes([0, 0, 1, 1])
+    ax = fig.add_axes([0, 0, 1, 1])  # type: ignore[call-overload]  # stubs: a tuple
     fontsize = cell * 72 * 0.45
     for k, (b, f) in enumerate(zip(bits, fills)):
         ax.add_patch(Rectangle((k, 1), 1, 1.2, facecolor=f, edgecolor="#333333", linewidth=0.8))
@@ -247,7 +248,7 @@ def draw_image_file(path, title: str | None = None, width: float = 8.0):
     img = plt.imread(str(path))
     h, w = img.shape[:2]
     fig = plt.figure(figsize=(width, width * h / w + (0.3 if title else 0)))
-    ax = fig.add_axes([0, 0, 1, 1 if not title else 1 - 0.3 / (width * h / w + 0.3)])
+    ax = fig.add_axes([0, 0, 1, 1 if not title else 1 - 0.3 / (width * h / w + 0.3)])  # type: ignore[call-overload]
     ax.imshow(img, interpolation="nearest")
     ax.axis("off")
     if title:

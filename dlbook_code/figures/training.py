@@ -168,6 +168,7 @@ def loss_histograms_over_epochs(records: Mapping[int, tuple[torch.Tensor, torch.
     n = len(records)
     fig, axes = plt.subplots(n, 1, figsize=(6.4, 1.9 * n + 0.5), squeeze=False, sharex=True)
     for ax, (epoch, (tr, te)) in zip(axes.flat, records.items()):
+        v: torch.Tensor | np.ndarray  # a record's losses, then as an array
         for i, (name, v) in enumerate((("train", tr), ("test", te))):
             v = v.detach().float().cpu().clamp_min(lo).numpy()
             ax.hist(v, bins=edges, weights=np.full(len(v), 1 / len(v)), alpha=0.6,

@@ -37,7 +37,7 @@ def one_chapter_copy(root: Path, chapter: str) -> Path:
     """``root`` made into a copy of the repository with only the execution report and one
     chapter, ``book/probe/probe.md``, whose MyST text (after the front matter) is ``chapter``."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("dlbook_code", "dlbook_build", "requirements", "_static"):
+    for folder in ("dlbook_code", "dlbook_build", "requirements", "_static", "_templates"):
         shutil.copytree(ROOT / folder, root / folder, ignore=ignore)
     shutil.copy(ROOT / "_config.yml", root)
     (root / "_toc.yml").write_text(TOC)

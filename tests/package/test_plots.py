@@ -15,7 +15,10 @@ def test_show_images_grid_titles_and_colours():
                             ncols=4, colors=["red"] * 10)
     assert len(fig.axes) == 12  # 3 rows of 4, the last two blank
     assert [ax.get_title() for ax in fig.axes[:10]] == [str(i) for i in range(10)]
-    assert matplotlib.colors.to_hex(fig.axes[0].title.get_color()) == "#ff0000"
+    # a named colour is drawn in the palette's version of it (colour-blind safe)
+    assert matplotlib.colors.to_hex(fig.axes[0].title.get_color()) == plots.PALETTE[1].lower()
+    hexed = plots.show_images(torch.rand(1, 1, 8, 8), titles=["x"], colors=["#123456"])
+    assert matplotlib.colors.to_hex(hexed.axes[0].title.get_color()) == "#123456"
     colour = plots.show_images(torch.rand(2, 3, 8, 8))  # RGB images, no titles
     assert len(colour.axes) == 2
 

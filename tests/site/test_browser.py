@@ -14,6 +14,12 @@ icons are served by the site itself).
 Screenshots for a person to look at (light and dark themes, a phone-width viewport) are
 written to ``_build/screenshots/`` and listed at the end of the test output.
 
+Accessibility (WCAG 2.1 AA): axe-core, pinned in ``tools/package.json`` (``npm ci --prefix
+tools``), is injected into every page and run with the WCAG 2.0/2.1 A and AA rules in the light
+theme, the dark theme and at a phone's width; what axe cannot judge is tested by hand: the
+keyboard's path through a chapter (and a visible focus at each stop), and the hidden MathML
+that screen readers read for each formula.
+
 Environment (for development; the defaults are what ``make test`` uses):
 ``DLBOOK_SITE`` the built HTML folder (default ``_build/html``, or ``$DLBOOK_BUILD_DIR/html``
 as for the other site tests), ``DLBOOK_TOC`` the table of
@@ -39,14 +45,12 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 import yaml
 
-import conftest
-from conftest import ROOT, is_notebook
 from dlbook_build import sources
+from dlbook_build.sources import BUILD, ROOT, is_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 THIRD_PARTY_HOSTS: frozenset[str] = frozenset()  # hosts a page may load from; none
-BUILD = Path(getattr(conftest, "BUILD", ROOT / "_build"))  # DLBOOK_BUILD_DIR, else _build
 SITE = Path(os.environ.get("DLBOOK_SITE") or BUILD / "html").resolve()
 TOC = Path(os.environ.get("DLBOOK_TOC") or ROOT / "_toc.yml").resolve()
 SCREENSHOTS = Path(os.environ.get("DLBOOK_SCREENSHOTS") or BUILD / "screenshots")
@@ -56,6 +60,9 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 SEARCH_TERMS = ("einsum", "broadcasting", "tensor")  # the first one a chapter contains is used
 MIN_GLOSSARY_TERMS = 25
+AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]  # WCAG 2.0 and 2.1, levels A and AA
+AXE_MODES = ("light", "dark", "phone")
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,6 +320,12 @@ FACTS = r"""() => {
     mathTotal: maths.length,
     mathUntypeset: maths.filter(m => !m.querySelector('mjx-container'))
                         .map(m => m.textContent.trim().slice(0, 60)),
+    // a formula a screen reader can read: a hidden MathML copy beside the drawing it hides
+    mathUnreadable: [...article.querySelectorAll('mjx-container')]
+                        .filter(c => !c.querySelector(':scope > mjx-assistive-mml > math')
+                                     || c.querySelector(':scope > mjx-math')
+                                         .getAttribute('aria-hidden') !== 'true')
+                        .map(c => `a formula in section #${(c.closest('section[id]') || {}).id}`),
     mathJaxErrors: [...article.querySelectorAll('mjx-merror, [data-mjx-error]')]
                         .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 80)),
     rawLatex: raw,
@@ -420,6 +433,7 @@ class Visit:
     contrast: dict[str, list[dict]] = field(default_factory=dict)  # theme -> one per image
     themes: dict[str, str] = field(default_factory=dict)  # asked -> what the page showed
     narrow: dict = field(default_factory=dict)
+    axe: dict[str, list[dict]] = field(default_factory=dict)  # mode -> axe's violations
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # where the seconds went
 
@@ -500,15 +514,33 @@ def screenshot_first_figure(page, path: Path):
     page.evaluate("window.scrollTo(0, 0)")
 
 
+# axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: each violation with the
+# elements it found (a CSS selector and the start of their HTML).
+RUN_AXE = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                     resultTypes: ['violations']});
+  return r.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 100)}))}));
+}"""
+
+
+def run_axe(page) -> list[dict]:
+    return page.evaluate(RUN_AXE, AXE_TAGS)
+
+
 @pytest.fixture(scope="session")
 def visits(browser, server, screenshots) -> dict[str, Visit]:
     """Every page of the table of contents, loaded once in one tab on a desktop-sized
     screen: its facts are read, its exercise solutions clicked, its figures measured in the
     light and the dark theme, then the window is narrowed to a phone's width. A few pages
-    are photographed on the way (the landing page and the first pages with figures)."""
+    are photographed on the way (the landing page and the first pages with figures). Where
+    axe-core is installed, it checks the page in both themes and, loaded again, at the phone's
+    width (as a phone loads it: the theme makes scrolling boxes focusable on load)."""
     current = {"network": Network()}
     context = browser.new_context(viewport=DESKTOP)
     block_outside_hosts(context, lambda: current["network"])
+    if AXE.exists():
+        context.add_init_script(path=str(AXE))
     page = context.new_page()
     proxy = _NetworkProxy(current)
     proxy.attach(page)
@@ -533,6 +565,8 @@ def visits(browser, server, screenshots) -> dict[str, Visit]:
         for theme in ("light", "dark"):
             v.themes[theme] = set_theme(page, theme)
             v.contrast[theme] = figure_contrasts(page)
+            if AXE.exists():
+                v.axe[theme] = run_axe(page)
             if shoot:
                 screenshot_first_figure(page, screenshots.path(
                     f"{theme}-{name}", f"{theme} theme, {docname}"))
@@ -550,6 +584,9 @@ def visits(browser, server, screenshots) -> dict[str, Visit]:
         if docname == DOCNAMES[0] or (CHAPTERS and docname == CHAPTERS[0]):
             page.screenshot(path=screenshots.path(f"phone-{name}",
                                                   f"phone width {PHONE['width']}px, {docname}"))
+        if AXE.exists():
+            open_page(page, url)
+            v.axe["phone"] = run_axe(page)
         v.stages["phone"] = time.perf_counter() - t
         v.seconds = time.perf_counter() - start
         out[docname] = v
@@ -1033,3 +1070,169 @@ def test_the_browser_suite_is_fast(visits):
     slow = {d: {k: round(x, 1) for k, x in v.stages.items()}
             for d, v in visits.items() if v.seconds > 20}
     assert not slow, f"pages slower than 20 s to load and check: {slow}"
+
+
+# ---------------------------------------------------------------------------------------
+# Accessibility: WCAG 2.1 AA.
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", AXE_MODES)
+def test_axe_finds_no_wcag_violation(mode, visits):
+    """axe-core's WCAG 2.0/2.1 A and AA rules pass on every page, in the light and dark
+    themes and at a phone's width; a failure names the rule, the page and the element."""
+    if not AXE.exists():  # as for Chromium: required on CI, skipped where npm is missing
+        message = f"axe-core is not installed ({AXE}): run `npm ci --prefix tools`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    problems, count = [], {}
+    for v in visits.values():
+        for violation in v.axe.get(mode, []):
+            rule = f"{violation['rule']} ({violation['impact']}: {violation['help']})"
+            pages, nodes = count.get(rule, (set(), 0))
+            count[rule] = (pages | {v.docname}, nodes + len(violation["nodes"]))
+            problems += [f"{v.docname}: {violation['rule']}: {n['target']}  {n['html']}"
+                         for n in violation["nodes"]]
+    table = [f"{rule}: {len(pages)} pages, {nodes} elements"
+             for rule, (pages, nodes) in sorted(count.items(), key=lambda kv: -kv[1][1])]
+    assert not problems, "\n".join(table + [""] + problems[:60])
+
+
+def test_formulas_carry_assistive_mathml(visits):
+    """Each typeset formula keeps a hidden MathML copy (MathJax's assistive MathML) for
+    screen readers, and hides its drawing from them, so that a formula is read once, as
+    mathematics."""
+    problems = per_page(visits, lambda v: [f"no assistive MathML: {m}"
+                                           for m in v.facts["mathUnreadable"]])
+    assert not problems, "\n".join(problems[:40])
+    assert sum(v.facts["mathTotal"] for v in visits.values()) > 0, "no mathematics anywhere?"
+
+
+# The element the keyboard focus is on, and whether it is drawn as focused: an outline or a
+# box shadow of a colour one can see, on it or on a part of it (the sidebar's toggles draw
+# it on their chevron). `kind` names the controls the reader needs.
+FOCUSED = r"""() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  const opaque = (c) => !/rgba\([^)]*,\s*0\)|transparent/.test(c);
+  const ring = (x) => {
+    const s = getComputedStyle(x);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                    && opaque(s.outlineColor);
+    const shadow = s.boxShadow !== 'none' && opaque(s.boxShadow)
+                   && /[1-9][0-9.]*px/.test(s.boxShadow);
+    return outline || shadow;
+  };
+  const solution = e.matches('button.toggle-button') && e.closest('div.solution');
+  const scrolls = e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;
+  const kind = e.matches('.dropdown-launch-buttons > button') ? 'launch'
+             : e.matches('.dropdown-download-buttons > button') ? 'download'
+             : e.matches('.theme-switch-button') ? 'theme'
+             : solution ? `solution ${solution.id}`
+             : e.closest('mjx-container') && !scrolls ? 'formula' : '';  // not a scroll box
+  return {kind, visible: [e, ...e.querySelectorAll('*')].some(ring),
+          what: `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} `
+                + `"${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)}"`,
+          href: e.getAttribute('href') || ''};
+}"""
+MAX_TAB_STOPS = 800
+
+
+def tab_stops(page) -> list[dict]:
+    """Every stop of the Tab key from the top of the page, in order, until it wraps."""
+    stops = []
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        if stop is None and stops:  # past the last control (the browser's own UI is next)
+            break
+        if stop is not None:
+            stops.append(stop)
+    return stops
+
+
+def tab_to(page, kind: str) -> dict:
+    """Press Tab until the control of this kind has the focus."""
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        if stop is not None and stop["kind"].startswith(kind):
+            return stop
+    pytest.fail(f"the keyboard never reaches the {kind} control")
+
+
+@pytest.fixture(scope="module")
+def keyboard_chapter(visits) -> str:
+    """A chapter page with exercise solutions, whose controls the keyboard is tried on."""
+    return next((v.url for v in _chapters(visits) if v.facts["solutions"]), None) \
+        or pytest.skip("no chapter with exercise solutions")
+
+
+def _keyboard_page(browser, url):
+    context = new_context(browser, viewport=DESKTOP)
+    page = context.new_page()
+    open_page(page, url)
+    return context, page
+
+
+def test_keyboard_reaches_every_control_in_order_with_a_visible_focus(browser, keyboard_chapter):
+    """Tab goes from the skip link through the page's controls in reading order: the Colab
+    (launch) and download menus and the theme switch in the header, then each exercise
+    solution's toggle in the order of the page; formulas are not tab stops (a chapter has
+    hundreds), unless one is too wide and scrolls; each stop is drawn as focused."""
+    context, page = _keyboard_page(browser, keyboard_chapter)
+    stops = tab_stops(page)
+    solutions = page.eval_on_selector_all("article div.solution.dropdown", "s => s.map(e => e.id)")
+    context.close()
+    kinds = [s["kind"] for s in stops if s["kind"]]
+    problems = []
+    if not stops or "skip to main content" not in stops[0]["what"].lower():
+        problems.append(f"the first stop is not the skip link: {stops[:1]}")
+    header = ["launch", "download", "theme"]
+    if [k for k in kinds if k in header] != header:
+        problems.append(f"header controls reached as {[k for k in kinds if k in header]}, "
+                        f"expected {header} once each")
+    reached = [k.split(" ", 1)[1] for k in kinds if k.startswith("solution ")]
+    if reached != solutions:
+        problems.append(f"solution toggles reached as {reached}, expected {solutions}")
+    elif header[-1] in kinds and reached and kinds.index(header[-1]) > kinds.index(
+            f"solution {reached[0]}"):
+        problems.append("a solution toggle comes before the header's controls")
+    if "formula" in kinds:
+        problems.append(f"{kinds.count('formula')} formulas are tab stops")
+    problems += [f"no visible focus on {s['what']}" for s in stops if not s["visible"]]
+    assert not problems, f"{keyboard_chapter}:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("menu, target", [("launch", "colab.research.google.com"),
+                                          ("download", ".ipynb")])
+def test_keyboard_opens_the_colab_and_download_menus(browser, keyboard_chapter, menu, target):
+    """Enter on the launch (download) button opens its menu, and the next Tab lands on the
+    Colab link (the notebook's download link), drawn as focused."""
+    context, page = _keyboard_page(browser, keyboard_chapter)
+    tab_to(page, menu)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    stop = page.evaluate(FOCUSED)
+    context.close()
+    assert stop and target in stop["href"], f"after Enter and Tab on the {menu} menu: {stop}"
+    assert stop["visible"], f"no visible focus on {stop['what']}"
+
+
+def test_keyboard_switches_the_theme_and_opens_a_solution(browser, keyboard_chapter):
+    context, page = _keyboard_page(browser, keyboard_chapter)
+    mode = page.evaluate("document.documentElement.dataset.mode")
+    tab_to(page, "theme")
+    page.keyboard.press("Enter")
+    switched = page.evaluate("document.documentElement.dataset.mode")
+    solution = tab_to(page, "solution")["kind"].split(" ", 1)[1]
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_function(SOLUTION_SHOWN, arg=page.locator(f'[id="{solution}"]')
+                               .element_handle(), timeout=2000)
+        opened = True
+    except Exception:
+        opened = False
+    context.close()
+    assert switched != mode, f"Enter on the theme switch left the mode at {mode!r}"
+    assert opened, f"Enter on the toggle of {solution} did not show the solution"
