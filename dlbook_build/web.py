@@ -4,9 +4,11 @@
   every page (sphinx-thebe's inline configuration among them, whose second copy throws
   "Identifier 'THEBE_JS_URL' has already been declared" in the console); each page keeps
   the first copy of each script.
-- A page's description for sharing (sphinxext-opengraph's ``og:description`` and
-  ``<meta name="description">``) is taken from its prose only, not from code cells and
-  their outputs (such as the quick-profile note).
+- A page's description for sharing (``og:description`` and ``<meta name="description">``) is
+  taken from its prose only, not from code cells and their outputs (such as the
+  quick-profile note): the page's ``og:description`` field, sphinxext-opengraph's documented
+  per-page override, is set as each page is read, and the meta tag is written beside it
+  (the extension then writes none of its own).
 - Accessibility (WCAG 2.1 AA, checked with axe-core in the browser tests): each expand/collapse
   toggle of the sidebar gets a name (pydata-sphinx-theme 0.17 leaves its ``<summary>``, a bare
   chevron, nameless: axe's summary-name); the bibliography's entries are list items
@@ -16,6 +18,8 @@
 """
 
 from __future__ import annotations
+
+import html
 
 
 def _script_key(script) -> tuple:
@@ -65,27 +69,50 @@ def accessible_page(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
-def _describe_prose_only() -> None:
-    try:
-        from docutils import nodes
-        from sphinxext.opengraph._description_parser import DescriptionParser
-    except ImportError:  # sphinxext-opengraph not installed: nothing to adjust
-        return
-    if getattr(DescriptionParser, "_dlbook_prose_only", False):
-        return
-    visit = DescriptionParser.dispatch_visit
+def _in_code_cell(node) -> bool:
+    from docutils import nodes
 
-    def dispatch_visit(self, node):
+    while node is not None:
         if isinstance(node, nodes.container) and node.get("nb_element") == "cell_code":
-            raise nodes.SkipNode
-        return visit(self, node)
+            return True
+        node = node.parent
+    return False
 
-    DescriptionParser.dispatch_visit = dispatch_visit
-    DescriptionParser._dlbook_prose_only = True
+
+def prose_description(doctree, length: int) -> str:
+    """The page's prose (its paragraphs outside code cells, in order), cut to ``length``
+    characters with an ellipsis."""
+    from docutils import nodes
+
+    text = ""
+    for para in doctree.findall(nodes.paragraph):
+        if not _in_code_cell(para):
+            text = f"{text} {' '.join(para.astext().split())}".strip()
+            if len(text) > length:
+                return text[:length - 3].rstrip() + "..."
+    return text
+
+
+def describe_prose_only(app, doctree) -> None:
+    length = getattr(app.config, "ogp_description_length", None)  # None: no sphinxext-opengraph
+    fields = app.env.metadata[app.env.docname]
+    if length and "og:description" not in fields:  # a page may still set its own
+        description = prose_description(doctree, length)
+        if description:
+            fields["og:description"] = description
+
+
+def meta_description(app, pagename, templatename, context, doctree) -> None:
+    description = (context.get("meta") or {}).get("og:description")
+    if description and 'name="description"' not in context.get("metatags", ""):
+        context["metatags"] = (context.get("metatags", "") +
+                               f'\n<meta name="description" content="{html.escape(description)}" />')
 
 
 def setup(app):
-    _describe_prose_only()
+    app.connect("doctree-read", describe_prose_only)
+    # before sphinxext-opengraph's handler (500), which then sees a description and adds none
+    app.connect("html-page-context", meta_description, priority=400)
     # last: other handlers of this event add scripts (and the duplicates) before it
     app.connect("html-page-context", dedupe_scripts, priority=999)
     app.connect("html-page-context", accessible_page, priority=900)  # after the theme's (500)
