@@ -15,7 +15,9 @@ CHAPTER = """\
 # Probe
 
 ```{code-cell} ipython3
-print("An output that is not prose.")
+from IPython.display import Markdown
+
+Markdown("An output that is not prose.")  # rendered as a paragraph, like the profile note
 ```
 
 The prose that describes this page.
