@@ -124,7 +124,7 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # Signal scales at initialisation on one batch; short SGD runs of a 30-layer ReLU MLP,
     # long enough for He's initialisation to leave the uniform guess's loss far behind (9
     # runs: 3 rules x 3 learning rates; the full size also runs in under two minutes on a CPU).
-    "deep.init": _q_f(Sizes(epochs=4, n_train=4000, n_test=1000, batch_size=64),
+    "deep.init": _q_f(Sizes(epochs=6, n_train=4000, n_test=1000, batch_size=64),
                       Sizes(epochs=6, n_train=20000, n_test=None, batch_size=64)),
     # deep.norm
     # An MLP of ten hidden layers with and without batch norm, 18 short runs across learning
