@@ -51,15 +51,6 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-class _Note:
-    """The check's line in the notebook: plain text, with the check's record as metadata."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
 
 def expect(value: Any, op: str, threshold: Any, lesson: str) -> bool:
     """Check that ``value op threshold`` holds (``op`` is ``<``, ``<=``, ``>`` or ``>=``).
