@@ -32,3 +32,24 @@
   });
   window.addEventListener("load", update);
 })();
+
+// dlbook: sphinx-togglebutton names every solution's toggle "Toggle hidden content", so a
+// screen reader's list of buttons reads the same words thirty times (WCAG 2.4.6, 2.4.9).
+// Each toggle takes the title of its box instead ("Solution to Exercise 4.1"); whether it
+// is open, aria-expanded says. togglebutton.js adds the buttons on DOMContentLoaded, before
+// this listener runs (its script comes first in the page). Checked by tests/site/test_browser.py.
+(() => {
+  const name = () => {
+    for (const button of document.querySelectorAll(".admonition-title > button.toggle-button")) {
+      const title = button.parentElement.cloneNode(true);
+      title.querySelectorAll("button").forEach((b) => b.remove());
+      const text = title.textContent.replace(/\s+/g, " ").trim();
+      if (text) button.setAttribute("aria-label", text);
+    }
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", name);
+  } else {
+    name();
+  }
+})();

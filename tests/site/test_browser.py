@@ -1141,7 +1141,7 @@ FOCUSED = r"""() => {
   return {kind, visible: [e, ...e.querySelectorAll('*')].some(ring),
           what: `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} `
                 + `"${(e.getAttribute('aria-label') || e.textContent).trim().slice(0, 40)}"`,
-          href: e.getAttribute('href') || ''};
+          name: e.getAttribute('aria-label') || '', href: e.getAttribute('href') || ''};
 }"""
 MAX_TAB_STOPS = 800
 
@@ -1186,8 +1186,10 @@ def _keyboard_page(browser, url):
 def test_keyboard_reaches_every_control_in_order_with_a_visible_focus(browser, keyboard_chapter):
     """Tab goes from the skip link through the page's controls in reading order: the Colab
     (launch) and download menus and the theme switch in the header, then each exercise
-    solution's toggle in the order of the page; formulas are not tab stops (a chapter has
-    hundreds), unless one is too wide and scrolls; each stop is drawn as focused."""
+    solution's toggle in the order of the page, named after its solution ("Solution to
+    Exercise 4.1", not the extension's "Toggle hidden content" on every one); formulas are
+    not tab stops (a chapter has hundreds), unless one is too wide and scrolls; each stop is
+    drawn as focused."""
     context, page = _keyboard_page(browser, keyboard_chapter)
     stops = tab_stops(page)
     solutions = page.eval_on_selector_all("article div.solution.dropdown", "s => s.map(e => e.id)")
@@ -1206,6 +1208,11 @@ def test_keyboard_reaches_every_control_in_order_with_a_visible_focus(browser, k
     elif header[-1] in kinds and reached and kinds.index(header[-1]) > kinds.index(
             f"solution {reached[0]}"):
         problems.append("a solution toggle comes before the header's controls")
+    names = [s["name"] for s in stops if s["kind"].startswith("solution ")]
+    unnamed = [n for n in names if not n.startswith("Solution to Exercise")]
+    if unnamed or len(set(names)) != len(names):
+        problems.append(f"solution toggles named {names}: expected each its own "
+                        "'Solution to Exercise …'")
     if "formula" in kinds:
         problems.append(f"{kinds.count('formula')} formulas are tab stops")
     problems += [f"no visible focus on {s['what']}" for s in stops if not s["visible"]]
