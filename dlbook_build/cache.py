@@ -79,10 +79,12 @@ def select_cache(app: Sphinx, config) -> None:
     if not _held:  # a process builds the site and then the PDF: one lock for both
         lock_cache(base)
     path = sources.cache_path(base, env=env)
-    prefix = f"{env['profile']}-{env['kind']}-"
+    prefix = sources.cache_name(env["profile"], env["kind"], "", env["seed"])
     if base.is_dir():
         for old in base.iterdir():
-            if old.is_dir() and old.name.startswith(prefix) and old != path:
+            mine = old.name.startswith(prefix) and (  # this profile, device and seed offset
+                env["seed"] or not old.name.startswith(prefix + "seed"))
+            if old.is_dir() and mine and old != path:
                 shutil.rmtree(old)  # outputs of older sources: never valid again
             elif old.name in ("global.db", "executed", "__version__.txt"):  # one cache for all,
                 shutil.rmtree(old) if old.is_dir() else old.unlink()  # before fingerprints

@@ -148,17 +148,21 @@ def device_label(device) -> str:
     return f"{device.type} ({_runtime().device_name(device)})"
 
 
-def environment() -> dict[str, str]:
-    """The execution profile and device the build's kernels use (same environment variables:
-    ``DLBOOK_PROFILE``, ``DLBOOK_DEVICE``). ``kind`` is the device type (cuda, mps, cpu)."""
+def environment() -> dict:
+    """The execution profile, device and seed offset the build's kernels use (same
+    environment variables: ``DLBOOK_PROFILE``, ``DLBOOK_DEVICE``, ``DLBOOK_SEED``). ``kind``
+    is the device type (cuda, mps, cpu); ``seed`` the offset (0: the book's own seeds)."""
     rt = _runtime()
+    seed = rt.seed_offset()
     try:
         device = rt.pick_device(None)
     except RuntimeError:  # DLBOOK_DEVICE names a device this machine lacks: the workflow
         kind = os.environ["DLBOOK_DEVICE"].strip().lower()  # renders outputs made on one
         kind = "cuda" if kind == "gpu" else kind
-        return {"profile": rt.profile_name(), "kind": kind, "device": f"{kind} (not here)"}
-    return {"profile": rt.profile_name(), "kind": device.type, "device": device_label(device)}
+        return {"profile": rt.profile_name(), "kind": kind, "device": f"{kind} (not here)",
+                "seed": seed}
+    return {"profile": rt.profile_name(), "kind": device.type, "device": device_label(device),
+            "seed": seed}
 
 
 def versions() -> dict[str, str]:
@@ -170,10 +174,13 @@ def versions() -> dict[str, str]:
     return {"python": platform.python_version(), "torch": torch.__version__}
 
 
-def fingerprint(profile: str, kind: str, root: Path | str = ROOT) -> str:
-    """SHA-256 (hex) of the package's sources, the lock files, the profile and device kind."""
+def fingerprint(profile: str, kind: str, root: Path | str = ROOT, seed: int = 0) -> str:
+    """SHA-256 (hex) of the package's sources, the lock files, the profile, device kind and
+    seed offset (left out when 0, so the book's own fingerprints do not depend on it)."""
     root = Path(root)
     h = hashlib.sha256(f"profile={profile}\ndevice={kind}\n".encode())
+    if seed:  # other seeds, other outputs: a DLBOOK_SEED build never reuses the book's cells
+        h.update(f"seed={seed}\n".encode())
     files = sorted({p for pattern in FINGERPRINT_FILES for p in root.glob(pattern) if p.is_file()})
     for path in files:
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -185,20 +192,23 @@ def run_metadata(env: dict | None = None) -> dict:
     """What is stored with each notebook executed here: profile, device, fingerprint, versions."""
     env = env or environment()
     return {PROFILE: env["profile"], DEVICE: env["device"],
-            FINGERPRINT: fingerprint(env["profile"], env["kind"]), VERSIONS: versions()}
+            FINGERPRINT: fingerprint(env["profile"], env["kind"], seed=env.get("seed", 0)),
+            VERSIONS: versions()}
 
 
-def cache_name(profile: str, kind: str, fp: str) -> str:
-    """The cache folder of one fingerprint, readable at a glance: ``quick-cpu-1a2b3c4d5e6f``."""
-    return f"{profile}-{kind}-{fp[:12]}"
+def cache_name(profile: str, kind: str, fp: str, seed: int = 0) -> str:
+    """The cache folder of one fingerprint, readable at a glance: ``quick-cpu-1a2b3c4d5e6f``
+    (``quick-cpu-seed7-…`` with a seed offset)."""
+    return f"{profile}-{kind}-{f'seed{seed}-' if seed else ''}{fp[:12]}"
 
 
 def cache_path(base: Path | str = BUILD / CACHE_FOLDER, root: Path | str = ROOT,
                env: dict | None = None) -> Path:
     """The jupyter-cache folder (inside ``base``) for the current sources, profile, device."""
     env = env or environment()
-    fp = fingerprint(env["profile"], env["kind"], root)
-    return Path(base) / cache_name(env["profile"], env["kind"], fp)
+    seed = env.get("seed", 0)
+    fp = fingerprint(env["profile"], env["kind"], root, seed)
+    return Path(base) / cache_name(env["profile"], env["kind"], fp, seed)
 
 
 def read_notebook(path: Path | str, md_config=None, nb_config=None):

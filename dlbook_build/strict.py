@@ -7,8 +7,9 @@ reported, and the build then exits non-zero.
 `jupyter-book build book/<part>/<page>.md` makes the page's folder the Sphinx source
 folder, so the bibliography path of _config.yml (relative to the repository root) is
 rewritten relative to whichever source folder this build has. Such a one-page build cannot
-resolve links to other pages or citations (they live in the bibliography page), so those
-two warnings, and only those, are silenced there; the whole-book build keeps them fatal.
+resolve links to other pages (sections, figures, equations) or citations (they live in the
+bibliography page), so those warnings, and only those, are silenced there; the whole-book
+build keeps them fatal.
 The 404 page (sphinx-notfound-page) is not generated for one page: the theme cannot draw its
 sidebar without the book's table of contents.
 """
@@ -28,7 +29,7 @@ def _bibfiles_from_root(app, config):
     ]
     if _single_page(app):
         config.suppress_warnings = list(config.suppress_warnings) + [
-            "ref.ref", "ref.doc", "ref.numref", "bibtex.key_not_found"]
+            "ref.ref", "ref.doc", "ref.numref", "ref.eq", "bibtex.key_not_found"]
 
 
 def _single_page(app) -> bool:

@@ -3,9 +3,10 @@
 In a temporary copy of the repository holding one tiny chapter (and the execution report),
 the real build is run several times: a chapter re-executes when a ``dlbook_code`` function it
 calls changes, and its page then shows the new result; a rebuild with nothing changed
-executes nothing; another profile reuses nothing; the cached outputs keep the metadata of
-the run that made them, and the Colab notebook gets the glued values from the cache. The
-chapter counts its own executions in a file beside it.
+executes nothing; another profile or seed offset reuses nothing (and leaves the book's own
+cache in place); the cached outputs keep the metadata of the run that made them, and the
+Colab notebook gets the glued values from the cache. The chapter counts its own executions in
+a file beside it.
 """
 
 from __future__ import annotations
@@ -50,11 +51,12 @@ def book(tmp_path_factory) -> Path:
     return root
 
 
-def build(root: Path, profile: str = "quick") -> int:
+def build(root: Path, profile: str = "quick", seed: int = 0) -> int:
     """Build the copy's website; return how many times the chapter executed."""
     log = root / "book" / "probe" / "runs.log"
     before = len(log.read_text().splitlines()) if log.exists() else 0
-    out = jupyter_book(root, DLBOOK_PROFILE=profile, DLBOOK_LESSONS="strict")
+    out = jupyter_book(root, DLBOOK_PROFILE=profile, DLBOOK_LESSONS="strict",
+                       DLBOOK_SEED=str(seed))
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return len(log.read_text().splitlines()) - before
 
@@ -77,6 +79,8 @@ def test_cache_follows_code_profile_and_nothing_else(book):
     assert build(book, "full") == 1, "the full profile reused the quick profile's outputs"
     assert build(book, "quick") == 0, "switching back to quick did not find its cache"
     assert {f.split("-")[0] for f in cache_folders(book)} == {"quick", "full"}
+    assert build(book, seed=3) == 1, "a seed offset (DLBOOK_SEED) reused the book's outputs"
+    assert build(book) == 0, "the book's own cache was lost to the seed offset's"
 
     report = (book / "_build" / "html" / "book" / "execution-report.html").read_text(encoding="utf-8")
     from dlbook_build import sources
