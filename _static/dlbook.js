@@ -2,7 +2,7 @@
 // MathJax no longer puts in the tab order (_config.yml), and API signatures: see dlbook.css)
 // take the keyboard focus while they overflow, so that a keyboard can scroll them (WCAG
 // 2.1.1; axe's scrollable-region-focusable). The theme does the same for code cells and
-// outputs. Checked by tests/site/test_browser.py.
+// outputs. Checked by tests/site/browser/.
 (() => {
   const BOXES = "div.math, div.math mjx-container, dt.sig";
   const scrolls = (box) => {  // in a direction whose overflow is "auto" or "scroll"
@@ -37,7 +37,7 @@
 // screen reader's list of buttons reads the same words thirty times (WCAG 2.4.6, 2.4.9).
 // Each toggle takes the title of its box instead ("Solution to Exercise 4.1"); whether it
 // is open, aria-expanded says. togglebutton.js adds the buttons on DOMContentLoaded, before
-// this listener runs (its script comes first in the page). Checked by tests/site/test_browser.py.
+// this listener runs (its script comes first in the page). Checked by tests/site/browser/.
 (() => {
   const name = () => {
     for (const button of document.querySelectorAll(".admonition-title > button.toggle-button")) {

@@ -43,7 +43,7 @@ import torch
 from torch import nn
 
 from dlbook_code import fit, load_tensors, sizes
-from dlbook_code.inspect import num_params
+from dlbook_code.measure import num_params
 from dlbook_code.models import VGG, AlexNet, GoogLeNet, LeNet5, NiN, ResNet18
 
 MB = 2**20
@@ -81,7 +81,7 @@ def measure(image_size: int | None, batch_size: int) -> dict:
     train = load_tensors(DATA, train=True)
     test = load_tensors(DATA, train=False)
     torch.manual_seed(0)
-    fit(_probe(), train, test, epochs=1, batch_size=batch_size, image_size=image_size,
+    fit(_probe(), train, test=test, epochs=1, batch_size=batch_size, image_size=image_size,
         device="cpu", progress=False)
     return dict(base_mb=base, peak_mb=_peak_mb(), images=len(train[0]) + len(test[0]))
 

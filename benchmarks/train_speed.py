@@ -92,9 +92,9 @@ def convnet_10_epochs(device, args) -> None:
     model = CourseConvNet()
     sync(device)
     start = time.perf_counter()
-    h = fit(model, (x, y), (xt, yt), epochs=10, lr=LR, batch_size=BATCH, device=device,
+    h = fit(model, (x, y), test=(xt, yt), epochs=10, lr=LR, batch_size=BATCH, device=device,
             progress=False, amp=args.amp, channels_last=args.channels_last,
-            compile=args.compile)
+            torch_compile=args.compile)
     sync(device)
     total = time.perf_counter() - start
     train_s = sum(h["seconds"])
@@ -108,7 +108,7 @@ def main() -> None:
     p.add_argument("--device", default=None)
     p.add_argument("--amp", action="store_true", help="mixed precision suited to the GPU")
     p.add_argument("--channels-last", action="store_true")
-    p.add_argument("--compile", action="store_true")
+    p.add_argument("--compile", action="store_true", help="torch.compile the model (GPU)")
     p.add_argument("--repeats", type=int, default=1, help="best of N epochs per variant")
     p.add_argument("--convnet-10-epochs", action="store_true")
     args = p.parse_args()

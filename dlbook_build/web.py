@@ -1,4 +1,4 @@
-"""The website as a reader meets it: small fixes checked by tests/site/test_browser.py.
+"""The website as a reader meets it: small fixes checked by tests/site/browser/.
 
 - Sphinx 7.4 adds the scripts that extensions register after the builder started twice to
   every page (sphinx-thebe's inline configuration among them, whose second copy throws

@@ -3,12 +3,11 @@
 Modules by concern, each readable top to bottom:
 
 - :mod:`dlbook_code.profile` — the execution profiles (``quick``/``full``): training sizes;
-- :mod:`dlbook_code.runtime` — device, seed, and :func:`setup`, the first call of every
-  chapter;
-- :mod:`dlbook_code.notebook` — :func:`glue`, which puts numbers from the run into the prose;
+- :mod:`dlbook_code.runtime` — device, seed, :func:`setup`, the first call of every
+  chapter, and :func:`glue`, which puts numbers from the run into the prose;
 - :mod:`dlbook_code.data` — MNIST, Fashion-MNIST and CIFAR-10 as whole tensors;
 - :mod:`dlbook_code.models` — the book's architectures, from softmax regression to ResNet;
-- :mod:`dlbook_code.inspect` — parameter counts, :func:`summary`, MACs, output sizes, the
+- :mod:`dlbook_code.measure` — parameter counts, :func:`summary`, MACs, output sizes, the
   smallest input a network accepts, and where a tensor's coefficients sit in memory;
 - :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
 - :mod:`dlbook_code.lessons` — :func:`expect`, the lesson checks that fail the build when a
@@ -28,11 +27,10 @@ from .data import (
     resize,
     split,
 )
-from .inspect import count_macs, num_params, summary
 from .lessons import LessonNotShown, expect
-from .notebook import glue
+from .measure import count_macs, num_params, summary
 from .profile import Sizes, profile_name, sizes
-from .runtime import Book, device_name, pick_device, seed_everything, setup
+from .runtime import Book, device_name, glue, pick_device, seed_everything, setup
 from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_sample_losses
 
 __all__ = [

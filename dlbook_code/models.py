@@ -45,18 +45,18 @@ class MLP(nn.Module):
         drops = [dropout] * len(hidden) if isinstance(dropout, (int, float)) else list(dropout)
         if len(drops) != len(hidden):
             raise ValueError(f"dropout has {len(drops)} values for {len(hidden)} hidden layers")
-        layers: list[nn.Module] = [nn.Flatten()]
+        layers: list[nn.Module] = [nn.Flatten()]  # (N, C, H, W) -> (N, num_inputs)
         width = num_inputs
         for h, p in zip(hidden, drops):
-            layers += [nn.Linear(width, h), activation()]
+            layers += [nn.Linear(width, h), activation()]  # (N, h)
             if p > 0:
                 layers.append(nn.Dropout(p))
             width = h
-        layers.append(nn.Linear(width, num_classes))
+        layers.append(nn.Linear(width, num_classes))  # (N, num_classes)
         self.net = nn.Sequential(*layers)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, C, H, W) or (N, num_inputs)
+        return self.net(x)  # (N, num_classes)
 
 
 class DeepMLP(nn.Module):
@@ -108,11 +108,11 @@ class CourseConvNet(nn.Module):
         if x.shape[-2:] != (28, 28):
             raise ValueError(f"CourseConvNet expects 28×28 images (N, C, 28, 28), "
                              f"got {tuple(x.shape)}")
-        x = F.relu(F.max_pool2d(self.conv1(x), kernel_size=3))
-        x = F.relu(F.max_pool2d(self.conv2(x), kernel_size=2))
-        x = x.flatten(1)
-        x = F.relu(self.fc1(x))
-        return self.fc2(x)
+        x = F.relu(F.max_pool2d(self.conv1(x), kernel_size=3))  # (N, 32, 24, 24) -> (N, 32, 8, 8)
+        x = F.relu(F.max_pool2d(self.conv2(x), kernel_size=2))  # (N, 64, 4, 4) -> (N, 64, 2, 2)
+        x = x.flatten(1)  # (N, 256)
+        x = F.relu(self.fc1(x))  # (N, hidden)
+        return self.fc2(x)  # (N, num_classes)
 
 
 class LeNet5(nn.Module):
@@ -126,21 +126,21 @@ class LeNet5(nn.Module):
     def __init__(self, in_channels: int = 1, num_classes: int = 10,
                  activation: type[nn.Module] = nn.Sigmoid):
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 6, kernel_size=5, padding=2), activation(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Conv2d(6, 16, kernel_size=5), activation(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
+        self.features = nn.Sequential(  # shapes for a 28×28 input
+            nn.Conv2d(in_channels, 6, kernel_size=5, padding=2), activation(),  # (N, 6, 28, 28)
+            nn.AvgPool2d(kernel_size=2, stride=2),  # (N, 6, 14, 14)
+            nn.Conv2d(6, 16, kernel_size=5), activation(),  # (N, 16, 10, 10)
+            nn.AvgPool2d(kernel_size=2, stride=2),  # (N, 16, 5, 5)
         )
         self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(16 * 5 * 5, 120), activation(),
-            nn.Linear(120, 84), activation(),
-            nn.Linear(84, num_classes),
+            nn.Flatten(),  # (N, 400)
+            nn.Linear(16 * 5 * 5, 120), activation(),  # (N, 120)
+            nn.Linear(120, 84), activation(),  # (N, 84)
+            nn.Linear(84, num_classes),  # (N, num_classes)
         )
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, in_channels, 28, 28)
+        return self.classifier(self.features(x))  # (N, num_classes)
 
 
 def he_init(model: nn.Module) -> nn.Module:

@@ -138,23 +138,26 @@ def plot_curves(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], x
 
 def plot_history(history, metrics: Sequence[str] = ("loss", "acc"), title: str | None = None):
     """Training curves from a :class:`~dlbook_code.train.History`: one panel per metric
-    (``"loss"``: train and test loss; ``"acc"``: train and test accuracy; ``"error"``: train
-    and test error rate, in percent), against the epoch; test curves dashed."""
+    (``"loss"``, ``"acc"``: accuracy, ``"error"``: error rate, in percent), against the
+    epoch, with a curve for the training set and one for each held-out set the run had
+    (validation, test), the held-out curves dashed."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
+    labels = {"train": "train", "val": "validation", "test": "test"}
     for ax, metric in zip(axes.flat, metrics):
         curves = {}
-        for split in ("train", "test"):
-            values = history[f"{split}_{'loss' if metric == 'loss' else 'acc'}"]
-            if values[0] is None:  # no test set: the train curve only
+        for split, label in labels.items():
+            key = f"{split}_{'loss' if metric == 'loss' else 'acc'}"
+            if key not in history:  # a held-out set the run did not have
                 continue
+            values = history[key]
             if metric == "acc":
                 values = [100 * v for v in values]
             elif metric == "error":
                 values = [100 * (1 - v) for v in values]
-            curves[split] = (history["epoch"], values)
+            curves[label] = (history["epoch"], values)
         ylabel = {"loss": "loss", "acc": "accuracy (%)", "error": "error (%)"}[metric]
         plot_curves(curves, "epoch", ylabel, ax=ax, marker="o")
-        for line in ax.lines[1:]:  # the test curve
+        for line in ax.lines[1:]:  # the held-out curves
             line.set_linestyle("--")
         ax.legend()  # again, to show the dashes
     if title:

@@ -1,9 +1,9 @@
-"""Where and how a chapter runs: the device, its name, the seed, and :func:`setup`, the first
-call of every chapter.
+"""Where and how a chapter runs: the device, its name, the seed, :func:`setup`, the first
+call of every chapter, and :func:`glue`, which puts numbers from the run into the prose.
 
 Also the one test of "am I in a notebook" (:func:`notebook_shell`) and the one way to show
 plain text there (:class:`Text`), which the training progress, :func:`setup`'s note and
-:func:`~dlbook_code.notebook.glue` share.
+:func:`glue` share.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import platform
 import random
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -117,6 +118,30 @@ class Text:
 
     def __repr__(self) -> str:
         return self.text
+
+
+GLUE_PREFIX = "application/papermill.record/"  # myst-nb's key for glued, undisplayed values
+
+
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Record ``value`` under ``name`` for the prose: ``{glue:}`name``` in the Markdown.
+
+    It writes the same notebook metadata as ``myst_nb.glue`` without needing myst-nb, so
+    chapters also run in Colab. Strings are shown as they are (no quotes), so
+    ``glue("acc", f"{acc:.1%}")`` reads as ``97.3%``. Numbers can also be formatted in the
+    prose: ``{glue:text}`name:.2f```. Outside a notebook this does nothing.
+    """
+    if notebook_shell() is None:
+        return
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    if isinstance(value, str):
+        value = Text(value)
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 # --- the first call of a chapter -------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The training loop: whole tensors in, a history out, no host synchronisation per batch.
 
 ``fit`` follows the course's loop (``zip(x.split(b), y.split(b))``, SGD, cross-entropy) and
-adds what a book needs: per-epoch train and test loss and accuracy, timing, throughput, and
-a progress line that updates in place in Jupyter and ends as one clean table on the page.
+adds what a book needs: per-epoch loss and accuracy on the training set and on a validation
+and/or a test set, timing, throughput, and a progress line that updates in place in Jupyter
+and ends as one clean table on the page.
 
 Losses and correct counts accumulate *on the device* and are read once per epoch: reading
 ``float(loss)`` every batch would make the CPU wait for the GPU at every step.
@@ -26,16 +27,41 @@ from .runtime import Text, notebook_shell, pick_device
 Tensors = tuple[torch.Tensor, torch.Tensor]
 
 
+_SPLITS = {"val": ("validation", "val"), "test": ("test", "test")}
+
+
+class MissingSplit(KeyError):
+    """Asked for ``val_*`` or ``test_*`` of a run that was not given that held-out set."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
 @dataclass
 class History:
-    """Per-epoch records of a :func:`fit` run. Each record has ``epoch``, ``train_loss``,
-    ``train_acc``, ``test_loss``, ``test_acc`` (``None`` without a test set), ``lr``,
-    ``seconds`` and ``samples_per_s``."""
+    """Per-epoch records of a :func:`fit` run, one dict per epoch.
+
+    Every record has ``epoch``, ``train_loss``, ``train_acc``, ``lr``, ``seconds`` and
+    ``samples_per_s``; ``val_loss`` and ``val_acc`` when ``fit`` was given ``val=(x, y)``;
+    ``test_loss`` and ``test_acc`` when it was given ``test=(x, y)``. ``history["val_acc"]``
+    is that column over the epochs, ``history.last`` the final record, and
+    ``history.table()`` the text table that ``fit`` prints."""
 
     records: list[dict] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> list:
+        if self.records and key not in self.records[0]:
+            split = key.split("_", 1)[0]
+            if split in _SPLITS:
+                name, arg = _SPLITS[split]
+                raise MissingSplit(f"{key!r}: this run had no {name} set; pass "
+                                   f"{arg}=(x, y) to fit to record {split}_loss and "
+                                   f"{split}_acc")
+            raise KeyError(key)
         return [r[key] for r in self.records]
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self.records) and key in self.records[0]
 
     def __len__(self) -> int:
         return len(self.records)
@@ -45,19 +71,22 @@ class History:
         return self.records[-1]
 
     def table(self) -> str:
-        """The history as a fixed-width text table (the ``lr`` column only when it changed)."""
+        """The history as a fixed-width text table: a loss and an accuracy column for each
+        held-out set given to ``fit`` ("val" and/or "test"), and the ``lr`` column only when
+        it changed."""
         show_lr = len({r["lr"] for r in self.records}) > 1
-        lr_head = f" {'lr':>8}" if show_lr else ""
-        head = (f"{'epoch':>5} {'train loss':>10} {'train acc':>9} {'test loss':>9} "
-                f"{'test acc':>8}{lr_head} {'time':>6} {'samples/s':>9}")
+        held_out = [s for s in _SPLITS if f"{s}_loss" in self]
+        head = f"{'epoch':>5} {'train loss':>10} {'train acc':>9}"
+        for s in held_out:
+            head += f" {s + ' loss':>9} {s + ' acc':>8}"
+        head += (f" {'lr':>8}" if show_lr else "") + f" {'time':>6} {'samples/s':>9}"
         rows = [head]
         for r in self.records:
-            tl = "-" if r["test_loss"] is None else f"{r['test_loss']:.4f}"
-            ta = "-" if r["test_acc"] is None else f"{100 * r['test_acc']:.2f}%"
-            lr = f" {r['lr']:>8.2g}" if show_lr else ""
-            rows.append(f"{r['epoch']:>5} {r['train_loss']:>10.4f} {100 * r['train_acc']:>8.2f}% "
-                        f"{tl:>9} {ta:>8}{lr} {r['seconds']:>5.1f}s "
-                        f"{r['samples_per_s']:>9,.0f}")
+            row = f"{r['epoch']:>5} {r['train_loss']:>10.4f} {100 * r['train_acc']:>8.2f}%"
+            for s in held_out:
+                row += f" {r[s + '_loss']:>9.4f} {100 * r[s + '_acc']:>7.2f}%"
+            row += (f" {r['lr']:>8.2g}" if show_lr else "")
+            rows.append(row + f" {r['seconds']:>5.1f}s {r['samples_per_s']:>9,.0f}")
         return "\n".join(rows)
 
     def __repr__(self) -> str:
@@ -146,8 +175,10 @@ def evaluate(model: nn.Module, data: Tensors, batch_size: int = 1000,
              image_size: int | None = None) -> tuple[float, float]:
     """Mean loss and accuracy of ``model`` on ``data = (x, y)``, in eval mode.
 
-    ``image_size`` enlarges each batch on the device (see :func:`fit`); ``amp`` uses the
-    device's mixed precision (:func:`amp_dtype`)."""
+    ``loss_fn`` is called as in :func:`fit`, ``loss_fn(output, labels)``, and returns the mean
+    over the batch; the batch means are weighted by the batch sizes. ``image_size`` enlarges
+    each batch on the device (see :func:`fit`); ``amp`` uses the device's mixed precision
+    (:func:`amp_dtype`)."""
     x, y = _check_data("data", data)
     device = device or next(model.parameters()).device
     dtype = amp_dtype(device) if amp else None
@@ -159,7 +190,7 @@ def evaluate(model: nn.Module, data: Tensors, batch_size: int = 1000,
             xb = _prepare(xb, image_size, channels_last and device.type == "cuda")
             with _autocast(device, dtype):
                 out = model(xb)
-            loss_sum += loss_fn(out.float(), yb, reduction="sum")
+            loss_sum += loss_fn(out.float(), yb) * yb.shape[0]
             correct += (out.argmax(1) == yb).sum()
     n = x.shape[0]
     return loss_sum.item() / n, correct.item() / n
@@ -184,28 +215,35 @@ def per_sample_losses(model: nn.Module, data: Tensors, batch_size: int = 1000,
     return torch.cat(out).cpu()
 
 
-def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs: int,
-        lr: float = 0.1, batch_size: int = 100, optimizer: torch.optim.Optimizer | None = None,
-        scheduler=None, loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
+def fit(model: nn.Module, train: Tensors, *, val: Tensors | None = None,
+        test: Tensors | None = None, epochs: int, lr: float = 0.1, batch_size: int = 100,
+        optimizer: torch.optim.Optimizer | None = None, scheduler=None,
+        loss_fn: Callable = F.cross_entropy, device: torch.device | None = None,
         shuffle: bool = True, amp: bool = False, channels_last: bool = False,
-        compile: bool = False, image_size: int | None = None, progress: bool = True,
+        torch_compile: bool = False, image_size: int | None = None, progress: bool = True,
         on_epoch_end: Callable[[int, nn.Module], None] | None = None) -> History:
     """Train ``model`` on ``train = (x, y)`` for ``epochs`` epochs and return a :class:`History`.
 
     Parameters
     ----------
-    train, test
+    train, val, test
         Pairs of tensors: images ``(N, C, H, W)`` (or features ``(N, D)``) and labels
-        ``(N,)``. They are moved to ``device`` once, before the first epoch.
+        ``(N,)``. They are moved to ``device`` once, before the first epoch. ``val`` (a
+        validation split, for choosing settings) and ``test`` (the test set, for reporting)
+        are optional and evaluated after every epoch when given; the history records
+        ``val_loss``/``val_acc`` and ``test_loss``/``test_acc`` for the sets given.
     optimizer
         Defaults to plain ``SGD(lr=lr)``, the course's choice.
     scheduler
         Any ``torch.optim.lr_scheduler`` built on ``optimizer``; stepped once per epoch.
+    loss_fn
+        Called as ``loss_fn(output, labels)``, returning the mean loss over the batch
+        (:func:`evaluate` calls it the same way).
     amp
         Mixed precision suited to the device (:func:`amp_dtype`): bfloat16 autocast on GPUs
         of compute capability 8.0 and later, float16 autocast with a gradient scaler on
         older ones (T4, V100), nothing on the CPU or MPS.
-    channels_last, compile
+    channels_last, torch_compile
         GPU speed-ups: NHWC memory layout, ``torch.compile``; ignored on the CPU.
     image_size
         Enlarge every batch to ``image_size × image_size`` on the device as it is used (in
@@ -225,10 +263,13 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
     dtype = amp_dtype(device) if amp else None
     # float16 needs its gradients scaled so that small ones do not underflow to zero.
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
-    if test is not None:
-        test = tuple(t.to(device) for t in _check_data("test", test))  # type: ignore[assignment]
+    held_out: dict[str, Tensors] = {}  # "val" and/or "test", moved to the device once
+    for name, data in (("val", val), ("test", test)):
+        if data is not None:
+            hx, hy = _check_data(name, data)
+            held_out[name] = (hx.to(device), hy.to(device))
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
-    step_model = torch.compile(model) if (compile and on_gpu) else model
+    step_model = torch.compile(model) if (torch_compile and on_gpu) else model
     bar = _Progress(progress)
     history = History()
     n = x.shape[0]
@@ -260,15 +301,14 @@ def fit(model: nn.Module, train: Tensors, test: Tensors | None = None, *, epochs
             diverged = True
             print(f"Epoch {epoch}: the training loss became {train_loss} (the run diverged); "
                   f"a smaller learning rate usually fixes this.", flush=True)
-        test_loss = test_acc = None
-        if test is not None:
+        record = dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc)
+        for name, data in held_out.items():
             # evaluated in training-size batches: evaluation never needs more memory
-            test_loss, test_acc = evaluate(model, test, batch_size=batch_size, device=device,
-                                           loss_fn=loss_fn, amp=amp,
-                                           channels_last=channels_last, image_size=image_size)
-        history.records.append(dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc,
-                                    test_loss=test_loss, test_acc=test_acc, lr=lr_now,
-                                    seconds=seconds, samples_per_s=n / seconds))
+            record[f"{name}_loss"], record[f"{name}_acc"] = evaluate(
+                model, data, batch_size=batch_size, device=device, loss_fn=loss_fn, amp=amp,
+                channels_last=channels_last, image_size=image_size)
+        record.update(lr=lr_now, seconds=seconds, samples_per_s=n / seconds)
+        history.records.append(record)
         bar.update(history, epochs)
         if on_epoch_end is not None:
             on_epoch_end(epoch, model)

@@ -6,7 +6,7 @@ blocks, the gradient's paths through a chain of residual blocks, VGG and NiN blo
 drawn with matplotlib patches so that they are rebuilt with the book; charts take numbers
 measured in the chapters. Every drawing function returns the matplotlib ``Figure``.
 
-The computations on models (smallest input, stage sizes) live in :mod:`dlbook_code.inspect`,
+The computations on models (smallest input, stage sizes) live in :mod:`dlbook_code.measure`,
 the name of the machine a throughput was measured on in :mod:`dlbook_code.runtime`.
 """
 

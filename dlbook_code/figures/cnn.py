@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from ..inspect import conv_output_size
+from ..measure import conv_output_size
 from ..plots import PALETTE, plot_curves, tint
 from ._draw import HIGHLIGHT, blank, cell, fmt_number
 

@@ -5,7 +5,7 @@ figure code, not an API).
   numbers, with optional highlighted or faded cells and operators between them (the
   pictures of views, slicing, transposition, expansion and broadcasting);
 - :func:`view_mask` gives the coefficients of a tensor that a view of it reads (from
-  :func:`dlbook_code.inspect.storage_indices`, what the strides compute);
+  :func:`dlbook_code.measure.storage_indices`, what the strides compute);
 - :func:`draw_strides` draws a tensor over its 1d storage, colouring each row of the tensor
   and the storage cells it reads, with the offset and strides marked;
 - :func:`draw_float32` draws the 32 bits of an IEEE-754 single-precision number.
@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import Rectangle
 
-from ..inspect import float32_fields, storage_indices
+from ..measure import float32_fields, storage_indices
 from ..plots import PALETTE, YELLOW, tint
 from ._draw import HIGHLIGHT, arrow, blank, cell, fmt_number
 

@@ -23,11 +23,23 @@ def test_quadratic_paths_draw_each_path_and_its_loss():
 
 
 def _arrows(ax) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """The arrows of a panel by their gid, as (tail, head) points."""
-    from matplotlib.patches import FancyArrowPatch
+    """The arrows of a panel by their gid, as (tail, head) points, read from the path each
+    draws (in data coordinates). A straight arrow (``arc3``, rad 0) is the quadratic Bézier
+    C0 C1 C2 whose control point C1 lies halfway between its ends: the tail is C0 and the
+    head 2 C1 - C0 (C2 itself stops short, under the arrow's head)."""
+    from matplotlib.patches import ConnectionStyle, FancyArrowPatch
+    from matplotlib.path import Path
 
-    return {p.get_gid(): tuple(torch.tensor(q, dtype=torch.float64) for q in p._posA_posB)
-            for p in ax.patches if isinstance(p, FancyArrowPatch) and p.get_gid()}
+    out = {}
+    for p in ax.patches:
+        if isinstance(p, FancyArrowPatch) and p.get_gid():
+            style = p.get_connectionstyle()
+            assert isinstance(style, ConnectionStyle.Arc3) and style.rad == 0, style
+            path = p.get_path()
+            assert list(path.codes[:3]) == [Path.MOVETO, Path.CURVE3, Path.CURVE3], path
+            c0, c1 = (torch.tensor(q, dtype=torch.float64) for q in path.vertices[:2])
+            out[p.get_gid()] = (c0, 2 * c1 - c0)
+    return out
 
 
 def _sgd_step(p0, b_prev, h, lr, mu, nesterov):

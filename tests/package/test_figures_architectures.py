@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from dlbook_code.figures import architectures as fa
-from dlbook_code.inspect import summary
+from dlbook_code.measure import summary
 from dlbook_code.models import AlexNet, LeNet5
 
 

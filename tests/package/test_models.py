@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlbook_code.inspect import num_params
+from dlbook_code.measure import num_params
 from dlbook_code.models import (
     MLP,
     RESNET18,

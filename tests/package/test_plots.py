@@ -30,13 +30,23 @@ def test_plot_history_panels_and_values():
     fig = plots.plot_history(h, metrics=("loss", "error"))
     assert len(fig.axes) == 2
     assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
+    assert [line.get_label() for line in fig.axes[0].lines] == ["train", "test"]
     train_err = fig.axes[1].lines[0].get_ydata()
     assert list(train_err) == pytest.approx([40.0, 30.0, 20.0])
 
 
-def test_plot_history_without_test_set_draws_train_only():
-    h = History([dict(epoch=1, train_loss=1.0, train_acc=0.5, test_loss=None, test_acc=None,
-                      lr=0.1, seconds=1.0, samples_per_s=1.0)])
+def test_plot_history_draws_validation_and_test_curves_when_the_run_had_them():
+    h = History([dict(epoch=e, train_loss=1 / e, train_acc=0.5, val_loss=1.1 / e, val_acc=0.45,
+                      test_loss=1.2 / e, test_acc=0.4, lr=0.1, seconds=1.0, samples_per_s=1.0)
+                 for e in (1, 2)])
+    fig = plots.plot_history(h, metrics=("acc",))
+    assert [line.get_label() for line in fig.axes[0].lines] == ["train", "validation", "test"]
+    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--", "--"]
+
+
+def test_plot_history_without_held_out_set_draws_train_only():
+    h = History([dict(epoch=1, train_loss=1.0, train_acc=0.5, lr=0.1, seconds=1.0,
+                      samples_per_s=1.0)])
     fig = plots.plot_history(h, metrics=("acc",))
     assert len(fig.axes[0].lines) == 1
 

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from dlbook_code import notebook, runtime
+from dlbook_code import runtime
 from dlbook_code.profile import EXPERIMENTS, Sizes, profile_name, sizes
 from dlbook_code.runtime import _ProfileNote, device_name, pick_device, setup
 
@@ -108,17 +108,17 @@ def test_notebook_is_detected_one_way(monkeypatch):
 
 def test_glue_records_strings_without_quotes(monkeypatch):
     shown = []
-    monkeypatch.setattr(notebook, "notebook_shell", lambda: FakeKernelShell())
+    monkeypatch.setattr(runtime, "notebook_shell", lambda: FakeKernelShell())
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display",
                         lambda data, raw, metadata: shown.append((data, metadata)))
-    notebook.glue("acc", "97.5%")
+    runtime.glue("acc", "97.5%")
     data, metadata = shown[0]
-    assert data == {notebook.GLUE_PREFIX + "text/plain": "97.5%"}
-    assert metadata["scrapbook"] == {"name": "acc", "mime_prefix": notebook.GLUE_PREFIX}
+    assert data == {runtime.GLUE_PREFIX + "text/plain": "97.5%"}
+    assert metadata["scrapbook"] == {"name": "acc", "mime_prefix": runtime.GLUE_PREFIX}
 
 
 def test_glue_outside_a_notebook_does_nothing(monkeypatch):
-    monkeypatch.setattr(notebook, "notebook_shell", lambda: None)
-    notebook.glue("acc", 0.5)  # no IPython display call, no error
+    monkeypatch.setattr(runtime, "notebook_shell", lambda: None)
+    runtime.glue("acc", 0.5)  # no IPython display call, no error

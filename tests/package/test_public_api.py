@@ -40,3 +40,15 @@ def test_the_scan_finds_what_it_looks_for():
            "datasets.MNIST.resources\nfrom torch.nn.modules.batchnorm import _NormBase\n")
     assert len(PRIVATE.findall(bad)) + len(UNDOCUMENTED.findall(bad)) == 4
     assert not PRIVATE.search("self._model = nn.Linear(2, 3)\nx._version")
+
+
+def test_all_lists_every_name_the_package_re_exports():
+    import types
+
+    import dlbook_code
+
+    exported = {name for name, value in vars(dlbook_code).items()
+                if not name.startswith("_") and not isinstance(value, types.ModuleType)}
+    assert set(dlbook_code.__all__) == exported
+    assert dlbook_code.glue is dlbook_code.runtime.glue  # from dlbook_code import glue
+

@@ -24,14 +24,64 @@ def blobs(n=400, seed=0):
 def test_fit_learns_and_records_history():
     torch.manual_seed(0)
     model = nn.Linear(2, 2)
-    h = fit(model, blobs(), blobs(seed=1), epochs=3, lr=0.1, batch_size=20,
+    h = fit(model, blobs(), val=blobs(seed=1), epochs=3, lr=0.1, batch_size=20,
             device="cpu", progress=False)
     assert isinstance(h, History) and len(h) == 3
     assert h["epoch"] == [1, 2, 3]
-    assert h.last["test_acc"] > 0.95
+    assert h.last["val_acc"] > 0.95
     assert h["train_loss"][-1] < h["train_loss"][0]
     assert all(r["samples_per_s"] > 0 and r["seconds"] > 0 for r in h.records)
-    assert "test acc" in h.table() and "\x1b" not in h.table()
+    table = h.table()
+    assert "val acc" in table and "test" not in table and "\x1b" not in table
+    assert "test_acc" not in h.last
+
+
+def test_fit_evaluates_validation_and_test_sets_under_their_own_names():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 2)
+    val, test = blobs(seed=1), blobs(n=200, seed=2)
+    h = fit(model, blobs(), val=val, test=test, epochs=2, device="cpu", progress=False)
+    assert (h.last["test_loss"], h.last["test_acc"]) == pytest.approx(evaluate(model, test))
+    assert (h.last["val_loss"], h.last["val_acc"]) == pytest.approx(evaluate(model, val))
+    head = h.table().splitlines()[0]
+    assert head.index("val loss") < head.index("val acc") < head.index("test loss")
+    only_test = fit(nn.Linear(2, 2), blobs(), test=test, epochs=1, device="cpu", progress=False)
+    assert "test acc" in only_test.table() and "val" not in only_test.table()
+
+
+def test_held_out_sets_are_keyword_only():
+    with pytest.raises(TypeError):
+        fit(nn.Linear(2, 2), blobs(), blobs(seed=1), epochs=1, device="cpu",  # type: ignore[misc]
+            progress=False)
+
+
+def test_asking_for_a_set_the_run_did_not_have_says_how_to_get_it():
+    h = fit(nn.Linear(2, 2), blobs(), test=blobs(seed=1), epochs=1, device="cpu",
+            progress=False)
+    with pytest.raises(KeyError) as err:
+        h["val_acc"]
+    assert str(err.value) == ("'val_acc': this run had no validation set; pass val=(x, y) "
+                              "to fit to record val_loss and val_acc")
+    assert "val_acc" not in h and "test_acc" in h
+    bare = fit(nn.Linear(2, 2), blobs(), epochs=1, device="cpu", progress=False)
+    with pytest.raises(KeyError, match=r"pass test=\(x, y\) to fit"):
+        bare["test_loss"]
+
+
+def test_a_loss_without_a_reduction_argument_works_in_fit_and_evaluate():
+    """fit and evaluate call the loss the same way, ``loss_fn(output, labels)``: a custom
+    loss need not know about ``reduction``."""
+    def smoothed(out, y):  # label-smoothed cross-entropy, mean over the batch
+        return F.cross_entropy(out, y, label_smoothing=0.1)
+
+    torch.manual_seed(0)
+    model = nn.Linear(2, 2)
+    data = blobs(n=250)  # batches of 100, 100 and 50: the mean is weighted by batch size
+    h = fit(model, blobs(), val=data, epochs=2, batch_size=100, loss_fn=smoothed,
+            device="cpu", progress=False)
+    loss, acc = evaluate(model, data, batch_size=100, loss_fn=smoothed)
+    assert loss == pytest.approx(h.last["val_loss"]) and acc == h.last["val_acc"]
+    assert loss == pytest.approx(smoothed(model(data[0]), data[1]).item(), rel=1e-5)
 
 
 def test_no_host_sync_per_batch(monkeypatch):
@@ -48,7 +98,7 @@ def test_no_host_sync_per_batch(monkeypatch):
     counts = []
     for batch_size in (200, 10):  # 2 batches vs 40 batches per epoch
         calls["n"] = 0
-        fit(nn.Linear(2, 2), blobs(), blobs(seed=1), epochs=2, batch_size=batch_size,
+        fit(nn.Linear(2, 2), blobs(), val=blobs(seed=1), epochs=2, batch_size=batch_size,
             device="cpu", progress=False)
         counts.append(calls["n"])
     assert counts[0] == counts[1] <= 8
@@ -61,7 +111,7 @@ def test_scheduler_is_stepped_per_epoch():
     h = fit(model, blobs(), epochs=3, optimizer=opt, scheduler=sched, device="cpu",
             progress=False)
     assert h["lr"] == [1.0, 0.5, 0.25]
-    assert h["test_acc"] == [None, None, None]
+    assert "val_acc" not in h.last and "test_acc" not in h.last
 
 
 def test_evaluate_and_per_sample_losses_agree():

@@ -172,39 +172,58 @@ def test_fingerprint_command_names_the_builds_cache_folder():
     assert re.fullmatch(r"(quick|full)-(cpu|cuda|mps)-[0-9a-f]{12}", out)
 
 
-def test_ci_runs_lint_unit_tests_then_the_quick_book():
-    ci = workflow("ci.yml")
-    assert {"pull_request", "push"} <= set(ci["on"])
-    assert ci["env"]["DLBOOK_PROFILE"] == "quick"
-    jobs = ci["jobs"]
-    assert any("ruff check" in s.get("run", "") for s in jobs["lint-and-unit"]["steps"])
-    assert jobs["book-quick"]["needs"] == "lint-and-unit"
-    assert any("make test" in s.get("run", "") for s in jobs["book-quick"]["steps"])
-    assert jobs["book-quick"]["runs-on"] == "ubuntu-latest"
+def run_lines() -> list[str]:
+    """Every shell line that a step of a workflow runs."""
+    lines = []
+    for path in WORKFLOWS:
+        for job in load(path)["jobs"].values():
+            for step in job.get("steps", []):
+                lines += [ln.strip() for ln in step.get("run", "").splitlines() if ln.strip()]
+    return lines
 
 
-def test_publishing_executes_on_gpu_by_part_then_assembles_and_deploys():
-    book = workflow("book.yml")
-    assert book["on"]["push"]["branches"] == ["main"]
-    assert "schedule" in book["on"] and "workflow_dispatch" in book["on"]
-    assert book["env"]["DLBOOK_PROFILE"] == "full"
-    jobs = book["jobs"]
-    execute = jobs["execute"]
-    assert execute["runs-on"] == "${{ needs.plan.outputs.gpu-runner }}"
-    assert "GPU_RUNNER" in book["env"], "the GPU runner label is one setting at the top"
-    assert execute["strategy"]["matrix"]["part"] == "${{ fromJSON(needs.plan.outputs.parts) }}"
-    assert execute["strategy"]["fail-fast"] is False
-    steps = execute["steps"]
-    assert any("dlbook_build.ci execute" in s.get("run", "") for s in steps)
-    report = next(s for s in steps if s.get("with", {}).get("name", "").startswith("report-"))
+def broken_commands(lines: list[str]) -> list[str]:
+    """The ``make`` targets and ``python -m dlbook_build.<module> <command>`` calls in
+    ``lines`` that do not exist here: ``make -n`` fails, or the module's ``--help`` fails or
+    does not name the command."""
+    broken = []
+    for line in lines:
+        words = line.split()
+        if words[0].endswith("make") and Path(words[0]).name == "make":
+            targets = [w for w in words[1:] if "=" not in w and not w.startswith("-")]
+            r = subprocess.run(["make", "-n", *targets], cwd=ROOT, capture_output=True,
+                               text=True, timeout=60, check=False)
+            if r.returncode:
+                broken.append(f"{line}: {r.stderr.strip()[:200]}")
+        for mod, cmd in re.findall(r"-m (dlbook_build\.\w+)(?: ([a-z][\w-]*))?", line):
+            r = subprocess.run([sys.executable, "-m", mod, "--help"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60, check=False)
+            if r.returncode or (cmd and cmd not in r.stdout):
+                broken.append(f"{line}: `{mod} --help` does not offer {cmd or 'a CLI'}")
+    return broken
+
+
+def test_every_command_the_workflows_run_exists():
+    lines = run_lines()
+    assert any(ln.startswith("make ") for ln in lines) and any("dlbook_build." in ln
+                                                                for ln in lines)
+    assert broken_commands(lines) == []
+
+
+def test_a_missing_command_is_caught():
+    assert len(broken_commands(["make no-such-target",
+                                "python -m dlbook_build.ci no-such-command"])) == 2
+
+
+def test_publishing_deploys_only_a_verified_cache():
+    jobs = workflow("book.yml")["jobs"]
+    report = next(s for s in jobs["execute"]["steps"]
+                  if s.get("with", {}).get("name", "").startswith("report-"))
     assert report["if"] == "always()", "a failed cell's report must be kept"
-    assemble = jobs["assemble"]
-    runs = " ".join(s.get("run", "") for s in assemble["steps"])
-    assert "check-cache" in runs and "make html pdf" in runs
-    assert runs.index("check-cache") < runs.index("make html pdf")
-    assert jobs["publish-colab"]["needs"] == "assemble"
+    runs = " ".join(s.get("run", "") for s in jobs["assemble"]["steps"])
+    assert runs.index("check-cache") < runs.index("make html pdf"), \
+        "the site is built only after the merged cache is checked"
     assert set(jobs["deploy"]["needs"]) == {"assemble", "publish-colab"}
-    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in jobs["deploy"]["steps"])
 
 
 def test_the_shards_cover_every_part_with_chapters():

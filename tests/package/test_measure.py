@@ -1,4 +1,4 @@
-"""dlbook_code.inspect: parameter counts, summaries, MACs and output sizes checked against
+"""dlbook_code.measure: parameter counts, summaries, MACs and output sizes checked against
 counts done by hand and against PyTorch itself; storage positions and float32 fields."""
 
 import pytest
@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlbook_code.inspect import (
+from dlbook_code.measure import (
     conv_output_size,
     count_macs,
     float32_fields,

@@ -1,4 +1,4 @@
-"""Inspecting models and tensors: the questions a chapter answers by computation.
+"""Measuring models and tensors: the questions a chapter answers by computation.
 
 - models: :func:`num_params`, :func:`summary` (each layer's output shape and parameters),
   :func:`count_macs` (multiply-accumulates per image), :func:`conv_output_size` (the size
