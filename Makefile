@@ -54,7 +54,7 @@ pdf: $(STAMP)
 # The whole suite: unit tests, every chapter's Colab notebook (nbmake, which only this
 # command turns on), the site, the PDF.
 test: book $(NODE_TOOLS)
-	$(BIN)/python -m pytest --nbmake --nbmake-timeout=900
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=900 --durations=25
 
 # The author's quick loop: every test that needs neither the built book nor a notebook run,
 # a browser, a real one-chapter build or the package registry (the markers in pyproject.toml).

@@ -1,5 +1,6 @@
-"""Figures the chapters share: image grids, training curves (:func:`plot_curves`, one line
-per entry, and :func:`plot_history`, the panels of a training run), kernels and feature maps.
+"""Figures the chapters share: image grids (:func:`show_images`, and :func:`show_image_rows`
+with a label per row), training curves (:func:`plot_curves`, one line per entry, and
+:func:`plot_history`, the panels of a training run), kernels and feature maps.
 
 Figures are drawn on an opaque white background with dark ink, so they read the same in the
 book theme's light and dark modes (the theme frames images in dark mode) and in the PDF.
@@ -97,6 +98,29 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
     fig.tight_layout()
     return fig
 
+
+
+def show_image_rows(rows: Mapping[str, torch.Tensor], scale: float = 1.0,
+                    col_titles: Sequence[str] | None = None):
+    """One row of images per entry of ``rows = {label: images (N, C, H, W)}``, the label at
+    the left of its row: originals above their reconstructions, an interpolation path."""
+    n = max(images.shape[0] for images in rows.values())
+    fig, axes = plt.subplots(len(rows), n, figsize=(scale * n + 1.4, scale * len(rows) + 0.2 *
+                                                    (col_titles is not None)), squeeze=False)
+    for r, (label, images) in enumerate(rows.items()):
+        for c, ax in enumerate(axes[r]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if c < images.shape[0]:
+                img = _to_hwc(images[c])
+                ax.imshow(img.clip(0, 1), cmap="gray", vmin=0, vmax=1)
+            if r == 0 and col_titles is not None:
+                ax.set_title(col_titles[c], fontsize=8)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
 
 def _values(v) -> list[float]:
     """A sequence or tensor of numbers as a list of floats."""

@@ -184,6 +184,14 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # deep MLPs with and without skip connections (resnet chapter)
     "arch.depth": _q_f(Sizes(epochs=3, n_train=3000, n_test=1000, batch_size=64),
                        Sizes(epochs=10, batch_size=128)),
+    # --- under the hood and generative models --------------------------------------------
+    # MNIST; the convolutional (and denoising) autoencoders: 50,000 sample passes each beat
+    # PCA at the same code size by a wide margin.
+    "generative.autoencoders": _q_f(Sizes(epochs=5, n_train=10000, n_test=2000, batch_size=64),
+                                    Sizes(epochs=10, n_test=None, batch_size=64)),
+    # the linear autoencoder: enough Adam steps for its subspace to settle on PCA's
+    "generative.linear_autoencoder": _q_f(Sizes(epochs=30, batch_size=128),
+                                          Sizes(epochs=30, batch_size=128)),
 }
 
 

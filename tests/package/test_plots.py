@@ -23,6 +23,18 @@ def test_show_images_grid_titles_and_colours():
     assert len(colour.axes) == 2
 
 
+
+def test_show_image_rows_labels_each_row_and_leaves_short_rows_blank():
+    fig = plots.show_image_rows({"original": torch.rand(5, 1, 8, 8),
+                                 "decoded": torch.rand(3, 1, 8, 8)},
+                                col_titles=[f"t={i}" for i in range(5)])
+    assert len(fig.axes) == 10  # 2 rows of 5
+    assert [fig.axes[r * 5].get_ylabel() for r in (0, 1)] == ["original", "decoded"]
+    assert [ax.get_title() for ax in fig.axes[:5]] == [f"t={i}" for i in range(5)]
+    assert [len(ax.images) for ax in fig.axes[5:]] == [1, 1, 1, 0, 0]
+    # images on one fixed grey scale, so that rows compare: 0 is black and 1 white
+    assert fig.axes[0].images[0].get_clim() == (0, 1)
+
 def test_plot_history_panels_and_values():
     h = History([dict(epoch=e, train_loss=1 / e, train_acc=0.5 + e / 10, test_loss=1.2 / e,
                       test_acc=0.4 + e / 10, lr=0.1, seconds=1.0, samples_per_s=10.0)
