@@ -99,7 +99,6 @@ def show_images(images: torch.Tensor, titles: Sequence[str] | None = None, ncols
     return fig
 
 
-
 def show_image_rows(rows: Mapping[str, torch.Tensor], scale: float = 1.0,
                     col_titles: Sequence[str] | None = None):
     """One row of images per entry of ``rows = {label: images (N, C, H, W)}``, the label at
@@ -121,6 +120,7 @@ def show_image_rows(rows: Mapping[str, torch.Tensor], scale: float = 1.0,
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout()
     return fig
+
 
 def _values(v) -> list[float]:
     """A sequence or tensor of numbers as a list of floats."""
