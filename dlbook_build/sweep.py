@@ -68,6 +68,7 @@ FULL_ON_CPU = (
     "deep-training/validation", "deep-training/optimisers", "deep-training/initialisation",
     "deep-training/normalisation", "deep-training/regularisation",
     "deep-training/losses-and-transfer", "generative/upsampling", "generative/autoencoders",
+    "generative/vae",
 )
 
 

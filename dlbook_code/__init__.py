@@ -12,6 +12,8 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
 - :mod:`dlbook_code.lessons` — :func:`expect`, the lesson checks that fail the build when a
   run stops showing what its page says;
+- :mod:`dlbook_code.judge` — :func:`judge_samples`, a classifier's verdict on generated
+  images (how many are recognised with confidence, how many classes they cover);
 - :mod:`dlbook_code.plots` — figures the chapters share;
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
@@ -27,6 +29,7 @@ from .data import (
     resize,
     split,
 )
+from .judge import Verdict, judge_samples
 from .lessons import LessonNotShown, expect
 from .measure import count_macs, num_params, summary
 from .profile import Sizes, profile_name, sizes
@@ -34,10 +37,10 @@ from .runtime import Book, device_name, glue, pick_device, seed_everything, setu
 from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_sample_losses
 
 __all__ = [
-    "Book", "DataError", "History", "LessonNotShown", "Sizes", "accuracy", "amp_dtype",
-    "batches", "class_names", "count_macs", "data_root", "device_name", "eval_mode", "evaluate",
-    "expect", "fit", "glue", "is_sample", "load_dataset", "load_tensors", "num_params",
-    "per_sample_losses", "pick_device", "profile_name", "resize", "seed_everything", "setup",
-    "sizes", "split", "summary",
+    "Book", "DataError", "History", "LessonNotShown", "Sizes", "Verdict", "accuracy",
+    "amp_dtype", "batches", "class_names", "count_macs", "data_root", "device_name",
+    "eval_mode", "evaluate", "expect", "fit", "glue", "is_sample", "judge_samples",
+    "load_dataset", "load_tensors", "num_params", "per_sample_losses", "pick_device",
+    "profile_name", "resize", "seed_everything", "setup", "sizes", "split", "summary",
 ]
 __version__ = "0.1.0"

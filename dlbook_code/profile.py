@@ -192,6 +192,14 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # the linear autoencoder: enough Adam steps for its subspace to settle on PCA's
     "generative.linear_autoencoder": _q_f(Sizes(epochs=30, batch_size=128),
                                           Sizes(epochs=30, batch_size=128)),
+    # The convolutional VAE, and paired with it (same initial weights and batches) a plain
+    # autoencoder and VAEs with two other weights of the KL term: four trainings of 40,000
+    # sample passes in the quick profile; n_test is also the number of samples judged.
+    "generative.vae": _q_f(Sizes(epochs=4, n_train=10000, n_test=2000, batch_size=64),
+                           Sizes(epochs=5, n_test=None, batch_size=64)),
+    # The classifier that judges generated digits (the course's MNIST convnet, SGD with
+    # momentum), trained on the VAE's training digits with their labels.
+    "generative.judge": _q_f(Sizes(epochs=3, batch_size=100), Sizes(epochs=3, batch_size=100)),
 }
 
 

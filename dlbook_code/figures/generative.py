@@ -7,7 +7,9 @@ API).
   reach each output pixel), the interior framed;
 - :func:`show_flat_responses` shows the response of layers to a flat input as grey-level
   images on the scale of their interior, where a checkerboard shows as a regular pattern
-  of light and dark pixels.
+  of light and dark pixels;
+- :func:`show_class_histograms` draws, for generated images, the share of them that a
+  classifier assigns to each class.
 
 Every function returns the matplotlib ``Figure``; figures are opaque white with dark ink,
 so they read the same in the light and dark themes and in the PDF.
@@ -15,7 +17,7 @@ so they read the same in the light and dark themes and in the PDF.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import torch
@@ -123,5 +125,23 @@ def show_flat_responses(maps: Sequence[torch.Tensor], titles: Sequence[str], bor
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def show_class_histograms(histograms: Mapping[str, torch.Tensor]):
+    """One bar chart per entry of ``histograms = {title: counts (num_classes,)}``, side by
+    side on a shared vertical scale: how many images a classifier assigns to each class (the
+    ``histogram`` of :func:`dlbook_code.judge_samples`), shown as a share of the images."""
+    fig, axes = plt.subplots(1, len(histograms), figsize=(2.3 * len(histograms) + 0.4, 2.4),
+                             sharey=True, squeeze=False)
+    for ax, (title, counts) in zip(axes.flat, histograms.items()):
+        counts = counts.detach().float().cpu()
+        share = counts / counts.sum().clamp(min=1)
+        ax.bar(range(len(share)), share.tolist(), color=PALETTE[0], width=0.8)
+        ax.set_xticks(range(len(share)))
+        ax.set_xlabel("predicted class")
+        ax.set_title(title, fontsize=10)
+    axes[0, 0].set_ylabel("share of the images")
     fig.tight_layout()
     return fig

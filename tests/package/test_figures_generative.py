@@ -54,3 +54,13 @@ def test_flat_responses_use_the_interior_grey_scale():
     assert fig.axes[0].images[0].get_clim() == (0.0, 1.0)
     lo, hi = fig.axes[1].images[0].get_clim()  # a flat interior is mid-grey
     assert lo < 5.0 < hi and hi - lo < 1e-3
+
+
+def test_class_histograms_draw_one_panel_of_shares_per_entry():
+    fig = fg.show_class_histograms({"real": torch.tensor([5, 5, 0]),
+                                    "model": torch.tensor([0, 10, 0])})
+    assert [ax.get_title() for ax in fig.axes] == ["real", "model"]
+    heights = [[p.get_height() for p in ax.patches] for ax in fig.axes]
+    assert heights == [[0.5, 0.5, 0.0], [0.0, 1.0, 0.0]]
+    empty = fg.show_class_histograms({"none": torch.zeros(10, dtype=torch.int64)})
+    assert [p.get_height() for p in empty.axes[0].patches] == [0.0] * 10
