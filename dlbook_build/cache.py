@@ -32,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from dlbook_code.answers import EXERCISE_KEY
 from dlbook_code.lessons import LESSON_KEY
 
 from . import sources
@@ -39,14 +40,25 @@ from . import sources
 LOGGER = logging.getLogger(__name__)
 RUN = "dlbook_run"  # per-page environment data: the run metadata of its outputs
 LESSONS = "dlbook_lessons"  # per-page environment data: the lesson checks its run made
+EXERCISES = "dlbook_exercises"  # per-page environment data: its self-checked exercises
+
+
+def _records(notebook, key: str) -> list[dict]:
+    return [dict(output["metadata"][key])
+            for cell in notebook.get("cells", []) for output in cell.get("outputs", [])
+            if key in (output.get("metadata") or {})]
 
 
 def lesson_checks(notebook) -> list[dict]:
     """Every lesson check recorded in an executed notebook, in order: ``dlbook_code.expect``
     writes ``{lesson, value, op, threshold, held}`` into its output's metadata."""
-    return [dict(output["metadata"][LESSON_KEY])
-            for cell in notebook.get("cells", []) for output in cell.get("outputs", [])
-            if LESSON_KEY in (output.get("metadata") or {})]
+    return _records(notebook, LESSON_KEY)
+
+
+def exercise_checks(notebook) -> list[dict]:
+    """Every answer checked in an executed notebook, in order: ``dlbook_code.check`` writes
+    ``{label, status, cases, solution}`` into its output's metadata."""
+    return _records(notebook, EXERCISE_KEY)
 
 
 class BuildRunning(SphinxError):
@@ -148,6 +160,7 @@ def record_run(app: Sphinx, doctree) -> None:
     if record is not None:
         nb = get_cache(app).get_cache_bundle(record.pk).nb
         NbMetadataCollector.set_doc_data(env, docname, LESSONS, lesson_checks(nb))
+        NbMetadataCollector.set_doc_data(env, docname, EXERCISES, exercise_checks(nb))
 
 
 def setup(app: Sphinx):

@@ -504,7 +504,9 @@ class Converter:
             self.exercises[label or f"exercise-{number}"] = number
             title = f" ({self.inline(parsed.arguments[0], line)})" if parsed.arguments else ""
             head = Heading(f"{'#' * level} Exercise {number}{title}", _cell_id(label or f"exercise-{number}"))
-            return [head, *self.convert(body, body_line, True)]
+            # a blank line after the body: text that follows (a self-checked exercise's
+            # instructions above its starter cell) is a paragraph of its own
+            return [head, *self.convert(body, body_line, True), "\n"]
         if name == "solution-end":
             if not self.open_solution:
                 self.fail(line, "{solution-end} without {solution-start}")

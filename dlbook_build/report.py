@@ -1,11 +1,13 @@
 """The execution report: the ``{dlbook-execution-report}`` directive (book/execution-report.md).
 
-Two tables, from the build that made the pages: every chapter with the run time, profile,
-device, fingerprint and versions its outputs came from (:mod:`dlbook_build.cache`), and every
+Three tables, from the build that made the pages: every chapter with the run time, profile,
+device, fingerprint and versions its outputs came from (:mod:`dlbook_build.cache`); every
 lesson check each chapter's run made (``dlbook_code.expect`` writes each check into the
 notebook's outputs under the metadata key ``dlbook_lesson``) with the value it measured, the
-threshold and whether it held. A page reused from the cache keeps the facts of its run.
-Both come from the environment data that :mod:`dlbook_build.cache` collects as pages are read.
+threshold and whether it held; and every self-checked exercise (``dlbook_code.check``
+writes ``dlbook_exercise``), with how many cases the book's own solution passed. A page
+reused from the cache keeps the facts of its run. All come from the environment data that
+:mod:`dlbook_build.cache` collects as pages are read.
 
 **A lesson not shown.** A page whose run did not show one of its lessons gets a visible note
 at its top, naming the lesson, the value measured and the value expected (the check's own
@@ -28,7 +30,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import sources
-from .cache import LESSONS, RUN, lesson_checks
+from .cache import EXERCISES, LESSONS, RUN, lesson_checks
 
 LOGGER = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ def report_rows(app: Sphinx) -> list[dict]:
             "executed": (datetime.fromtimestamp(when, UTC).strftime("%Y-%m-%d %H:%M UTC")
                          if when else ""),
             "lessons": doc.get(LESSONS) or [],
+            "exercises": doc.get(EXERCISES) or [],
         })
     return rows
 
@@ -146,7 +149,30 @@ class ExecutionReportTransform(SphinxPostTransform):
         intro = nodes.paragraph(
             text=f"Every lesson check the chapters' runs made, with the profile and device of "
                  f"the table above: {len(checks)} checks in {chapters} chapters, {held} held.")
-        return [runs, summary, heading, intro, lessons]
+        return [runs, summary, heading, intro, lessons, *ExecutionReportTransform.exercises(
+            rows, link)]
+
+    @staticmethod
+    def exercises(rows: list[dict], link) -> list[nodes.Node]:
+        """The self-checked exercises: per chapter, each exercise whose answer a reader can
+        check, and what the check made of the book's own solution."""
+        found = []
+        for r in rows:
+            solutions = {e["label"]: e for e in r["exercises"] if e.get("solution")}
+            for label in dict.fromkeys(e["label"] for e in r["exercises"]):
+                found.append((r, label, solutions.get(label)))
+        table = _table(
+            ["Chapter", "Exercise", "The book's solution", "Cases tried"],
+            [30, 30, 25, 15],
+            [[link(r), label, "not checked" if s is None else s["status"],
+              "–" if s is None else str(s["cases"])] for r, label, s in found],
+            ["dlbook-exercise-checks"])
+        passed = sum(s is not None and s["status"] == "correct" for _, _, s in found)
+        intro = nodes.paragraph(text=(
+            f"Every exercise whose answer a reader can check with dlbook_code.check, on "
+            f"random inputs: {len(found)} exercises in {len({r['docname'] for r, _, _ in found})} "
+            f"chapters; the book's own solution passes the check in {passed}."))
+        return [nodes.rubric(text="Self-checked exercises"), intro, table]
 
 
 def update_report(app: Sphinx, env):

@@ -101,11 +101,16 @@ def checking_chapters(root: Path = sources.ROOT) -> list[Path]:
 
 def code_hash(path: Path) -> str:
     """SHA-256 of a chapter's code cells: a result made from other code is stale (prose
-    edits do not count; an edit to ``dlbook_code`` is not seen: rerun with ``--force``)."""
+    edits do not count; an edit to ``dlbook_code`` is not seen: rerun with ``--force``).
+    A self-checked exercise's starter and check cells are left out: they change nothing a
+    lesson measures (``dlbook_code.answers.is_exercise_cell``)."""
     import hashlib
 
+    from dlbook_code.answers import is_exercise_cell
+
     nb = sources.read_notebook(path)
-    code = "\n\0".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = "\n\0".join(c.source for c in nb.cells
+                        if c.cell_type == "code" and not is_exercise_cell(c.source))
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 

@@ -14,10 +14,13 @@ Modules by concern, each readable top to bottom:
   run stops showing what its page says;
 - :mod:`dlbook_code.judge` — :func:`judge_samples`, a classifier's verdict on generated
   images (how many are recognised with confidence, how many classes they cover);
+- :mod:`dlbook_code.answers` — :func:`check`, which tells a reader whether their answer to an
+  exercise is right (the references live in :mod:`dlbook_code.exercises`);
 - :mod:`dlbook_code.plots` — figures the chapters share;
 - :mod:`dlbook_code.figures` — figures particular to one part (diagrams, timelines).
 """
 
+from .answers import Checked, check
 from .data import (
     DataError,
     batches,
@@ -37,10 +40,11 @@ from .runtime import Book, device_name, glue, pick_device, seed_everything, setu
 from .train import History, accuracy, amp_dtype, eval_mode, evaluate, fit, per_sample_losses
 
 __all__ = [
-    "Book", "DataError", "History", "LessonNotShown", "Sizes", "Verdict", "accuracy",
-    "amp_dtype", "batches", "class_names", "count_macs", "data_root", "device_name",
-    "eval_mode", "evaluate", "expect", "fit", "glue", "is_sample", "judge_samples",
-    "load_dataset", "load_tensors", "num_params", "per_sample_losses", "pick_device",
-    "profile_name", "resize", "seed_everything", "setup", "sizes", "split", "summary",
+    "Book", "Checked", "DataError", "History", "LessonNotShown", "Sizes", "Verdict",
+    "accuracy", "amp_dtype", "batches", "check", "class_names", "count_macs", "data_root",
+    "device_name", "eval_mode", "evaluate", "expect", "fit", "glue", "is_sample",
+    "judge_samples", "load_dataset", "load_tensors", "num_params", "per_sample_losses",
+    "pick_device", "profile_name", "resize", "seed_everything", "setup", "sizes", "split",
+    "summary",
 ]
 __version__ = "0.1.0"

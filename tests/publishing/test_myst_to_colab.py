@@ -199,6 +199,19 @@ def test_solutions_are_collapsed_sections_ending_at_the_next_heading():
     assert all(c.id == c.metadata["id"] for c in nb.cells), "Colab reads the id from the metadata"
 
 
+def test_a_starter_and_its_check_stay_visible_above_the_collapsed_solution():
+    """A self-checked exercise: text and code cells between the exercise and its solution."""
+    starter = GATED.replace(":::\n\n:::{solution-start} e1", ":::\n\nWrite it.\n\n"
+                            "```{code-cell}\nf = ...\n```\n\n```{code-cell}\ncheck('e1', f)\n```\n"
+                            "\n:::{solution-start} e1", 1)
+    nb = convert(starter)
+    cells = [(c.cell_type, c.source) for c in nb.cells[1:5]]
+    assert cells == [("markdown", "## Exercises"), ("markdown", "### Exercise 1\n\nOne.\n\nWrite it."),
+                     ("code", "f = ..."), ("code", "check('e1', f)")]
+    assert nb.cells[5].source == "#### Solution to Exercise 1"
+    assert nb.metadata["colab"]["collapsed_sections"] == ["e1-solution", "e2-solution"]
+
+
 def test_a_solution_without_dropdown_is_not_collapsed():
     nb = convert(EXERCISE.replace(":class: dropdown\n", ""))
     assert nb.metadata["colab"]["collapsed_sections"] == []

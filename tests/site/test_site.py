@@ -142,3 +142,30 @@ def test_execution_report_lists_every_lesson_check(built_site):
     for check, row in zip(expected, rows):
         cells = f"{check['lesson']} {check['value']:.4g} {check['op']} {check['threshold']:.4g} "
         assert cells + ("yes" if check["held"] else "NO") in row, (check, row)
+
+
+def test_execution_report_lists_every_self_checked_exercise(built_site):
+    """Every exercise a chapter checks with dlbook_code.check (its output metadata) is a row
+    of the report's exercise table, with what the check made of the book's own solution; and
+    every registered exercise is there, its solution passing."""
+    from jupyter_cache import get_cache
+
+    from dlbook_build import sources
+    from dlbook_build.cache import exercise_checks
+    from dlbook_code.answers import exercises
+
+    cache = get_cache(str(sources.cache_path()))
+    solutions = {}
+    for src in chapters():
+        record = sources.cached_record(cache, sources.read_notebook(src))
+        nb = cache.get_cache_bundle(record.pk).nb
+        solutions |= {e["label"]: e for e in exercise_checks(nb) if e["solution"]}
+    assert set(solutions) == set(exercises()), "every registered exercise checks its solution"
+
+    report = (built_site / "book" / "execution-report.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="[^"]*dlbook-exercise-checks.*?</table>', report, re.S).group(0)
+    rows = [_text(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]]
+    assert len(rows) == len(solutions)
+    for row in rows:
+        label = next(label for label in solutions if f" {label} " in f" {row} ")
+        assert row.endswith(f"correct {solutions[label]['cases']}"), row

@@ -1,0 +1,3 @@
+"""Self-checked exercises of the part "Autograd"."""
+
+from __future__ import annotations

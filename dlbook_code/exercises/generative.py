@@ -1,0 +1,108 @@
+"""Self-checked exercises of the part "Under the hood and generative models"."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..answers import Case, exercise
+from .cnn import _set_weights, _shape
+
+
+def _decoder_hint(got, case) -> str | None:
+    if isinstance(got, (tuple, list)) and tuple(got) == (4, 8, 16, 32):
+        return "the first layer also has stride 2 and padding 1: what does it make of a 1 × 1 map?"
+    return None
+
+
+@exercise("upsampling-ex-decoder", answer="a tuple of the four output sides",
+          diagnose=_decoder_hint)
+def _naive_decoder_sizes():
+    return (2, 4, 8, 16)
+
+
+def _transposed_cases(g: torch.Generator) -> list[Case]:
+    cases = []
+    for n, c_in, c_out, h, w, k, s, p in [(2, 3, 4, 5, 5, 3, 2, 1), (1, 1, 1, 3, 4, 4, 2, 1),
+                                          (2, 2, 3, 4, 4, 3, 1, 0), (1, 2, 2, 2, 3, 5, 3, 2)]:
+        x, weight = torch.randn(n, c_in, h, w, generator=g), torch.randn(c_in, c_out, k, k, generator=g)
+        cases.append(Case((x, weight), f"x {_shape(n, c_in, h, w)}, w {_shape(c_in, c_out, k, k)}, "
+                                       f"stride {s}, padding {p}", dict(stride=s, padding=p)))
+    return cases
+
+
+def _spread_and_convolve(x, w_conv, stride, padding):
+    """Zeros between the input values, then a stride-1 convolution with ``w_conv`` padded by
+    k - 1 - padding: the recipe of the exercise, with any kernel."""
+    n, c, h, w = x.shape
+    z = x.new_zeros(n, c, (h - 1) * stride + 1, (w - 1) * stride + 1)
+    z[..., ::stride, ::stride] = x
+    return F.conv2d(z, w_conv, padding=w_conv.shape[-1] - 1 - padding)
+
+
+def _transposed_hint(got, case) -> str | None:
+    x, w = case.args
+    if not isinstance(got, torch.Tensor):
+        return None
+    wrong = [(w.transpose(0, 1), "the kernel must also be flipped vertically and horizontally")]
+    if w.shape[0] == w.shape[1]:
+        wrong.append((w.flip(-2, -1), "the kernel's two channel axes must also be swapped"))
+    for w_conv, hint in wrong:
+        result = _spread_and_convolve(x, w_conv, **case.kwargs)
+        if got.shape == result.shape and torch.allclose(got.detach(), result, atol=1e-4):
+            return hint
+    return None
+
+
+@exercise("upsampling-ex-zeros", cases=_transposed_cases, diagnose=_transposed_hint)
+def trans_conv_by_conv(x, w, stride=1, padding=0):
+    """The transposed convolution of x (N, C_in, H, W) with w (C_in, C_out, k, k), computed by
+    an ordinary convolution of the spread-out input."""
+    return F.conv_transpose2d(x, w, stride=stride, padding=padding)
+
+
+# --- autoencoders ----------------------------------------------------------------------------
+
+
+def _run_autoencoder(model_class, case: Case):
+    q, d, x = case.args
+    return _set_weights(model_class(q, d), 1)(x)
+
+
+def _tied_cases(g: torch.Generator) -> list[Case]:
+    return [Case((q, d, torch.randn(n, d, generator=g)), f"q = {q}, d = {d}, x {_shape(n, d)}")
+            for q, d, n in [(12, 784, 4), (1, 3, 2), (5, 5, 1)]]
+
+
+class TiedLinearAutoencoder(nn.Module):
+    """Encoder z = W (x - b), decoder W^T z + b, with one (q, d) matrix W."""
+
+    def __init__(self, q, d=784):
+        super().__init__()
+        self.W = nn.Parameter(torch.randn(q, d) / d ** 0.5)
+        self.b = nn.Parameter(torch.zeros(d))
+
+    def forward(self, x):
+        return ((x - self.b) @ self.W.T) @ self.W + self.b
+
+
+exercise("ae-ex-tied", cases=_tied_cases, run=_run_autoencoder,
+         answer="a module class TiedLinearAutoencoder(q, d=784) with parameters W (q, d) "
+                "and b (d,)")(TiedLinearAutoencoder)
+
+
+# --- variational autoencoders ----------------------------------------------------------------
+
+
+def _gaussian_cases(g: torch.Generator) -> list[Case]:
+    return [Case(tuple(torch.randn(4, *shape, generator=g)), f"mu, logvar {_shape(*shape)} each")
+            for shape in [(5, 12), (1, 1), (3, 2, 4)]]
+
+
+@exercise("vae-ex-kl-two", cases=_gaussian_cases)
+def kl_diagonal(mu1, logvar1, mu2, logvar2):
+    """KL(N(mu1, diag exp(logvar1)) || N(mu2, diag exp(logvar2))), summed over the last axis."""
+    d = torch.distributions
+    return d.kl_divergence(d.Normal(mu1, (0.5 * logvar1).exp()),
+                           d.Normal(mu2, (0.5 * logvar2).exp())).sum(-1)

@@ -1,0 +1,3 @@
+"""Self-checked exercises of the part "Introduction"."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Self-checked exercises of the part "Tensors"."""
+
+from __future__ import annotations
