@@ -67,8 +67,8 @@ FULL_ON_CPU = (
     "cnn/layers-and-pooling", "cnn/convnets-end-to-end", "deep-training/depth",
     "deep-training/validation", "deep-training/optimisers", "deep-training/initialisation",
     "deep-training/normalisation", "deep-training/regularisation",
-    "deep-training/losses-and-transfer", "generative/upsampling", "generative/autoencoders",
-    "generative/vae",
+    "deep-training/losses-and-transfer", "generative/under-the-hood", "generative/upsampling",
+    "generative/autoencoders", "generative/vae",
 )
 
 

@@ -12,6 +12,8 @@ Modules by concern, each readable top to bottom:
 - :mod:`dlbook_code.train` — the training loop, evaluation, per-sample losses;
 - :mod:`dlbook_code.lessons` — :func:`expect`, the lesson checks that fail the build when a
   run stops showing what its page says;
+- :mod:`dlbook_code.attribution` — occlusion maps for a batch, deletion curves and rank
+  correlations, to measure what an attribution map is worth;
 - :mod:`dlbook_code.judge` — :func:`judge_samples`, a classifier's verdict on generated
   images (how many are recognised with confidence, how many classes they cover);
 - :mod:`dlbook_code.answers` — :func:`check`, which tells a reader whether their answer to an

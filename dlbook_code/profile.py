@@ -197,6 +197,16 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # sample passes in the quick profile; n_test is also the number of samples judged.
     "generative.vae": _q_f(Sizes(epochs=4, n_train=10000, n_test=2000, batch_size=64),
                            Sizes(epochs=5, n_test=None, batch_size=64)),
+    # Under the hood: the course's MNIST convnet, the network every tool of the chapter
+    # looks inside (48,000 sample passes in the quick profile).
+    "generative.hood": _q_f(Sizes(epochs=4, n_train=12000, n_test=1000),
+                            Sizes(epochs=10, n_test=None)),
+    # n_test: the test digits explained (saliency maps, deletion curves, sanity checks).
+    "generative.hood.attribution": _q_f(Sizes(n_test=200), Sizes(n_test=2000)),
+    # Linear probes: n_train training images (their features) per probe, scored on n_test
+    # test images; epochs = L-BFGS iterations of each probe.
+    "generative.hood.probes": _q_f(Sizes(epochs=100, n_train=3000, n_test=1000),
+                                   Sizes(epochs=200, n_train=20000, n_test=None)),
     # The classifier that judges generated digits (the course's MNIST convnet, SGD with
     # momentum), trained on the VAE's training digits with their labels.
     "generative.judge": _q_f(Sizes(epochs=3, batch_size=100), Sizes(epochs=3, batch_size=100)),

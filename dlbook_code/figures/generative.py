@@ -9,7 +9,9 @@ API).
   images on the scale of their interior, where a checkerboard shows as a regular pattern
   of light and dark pixels;
 - :func:`show_class_histograms` draws, for generated images, the share of them that a
-  classifier assigns to each class.
+  classifier assigns to each class;
+- :func:`show_attributions` shows images above their attribution maps, one row per method,
+  on a red-white-blue scale.
 
 Every function returns the matplotlib ``Figure``; figures are opaque white with dark ink,
 so they read the same in the light and dark themes and in the PDF.
@@ -143,5 +145,35 @@ def show_class_histograms(histograms: Mapping[str, torch.Tensor]):
         ax.set_xlabel("predicted class")
         ax.set_title(title, fontsize=10)
     axes[0, 0].set_ylabel("share of the images")
+    fig.tight_layout()
+    return fig
+
+
+def show_attributions(images: torch.Tensor, maps: Mapping[str, torch.Tensor],
+                      titles: Sequence[str] | None = None, scale: float = 1.0):
+    """The images ``(N, 1, H, W)`` in the first row (grey levels), then one row per method
+    ``maps = {name: (N, H, W) or (N, 1, H, W)}``: each map on its own symmetric scale, red
+    for positive values (evidence for the class), blue for negative, white for zero."""
+    n = images.shape[0]
+    rows = {"input": images, **maps}
+    fig, axes = plt.subplots(len(rows), n, figsize=(scale * n + 1.6, scale * len(rows) + 0.1
+                                                    + 0.2 * (titles is not None)),
+                             squeeze=False)
+    for r, (name, batch) in enumerate(rows.items()):
+        for c in range(n):
+            ax = axes[r, c]
+            img = batch[c].detach().float().cpu().reshape(images.shape[-2:])
+            if r == 0:
+                ax.imshow(img, cmap="gray", vmin=0, vmax=1)
+            else:
+                top = img.abs().max().clamp(min=1e-12).item()
+                ax.imshow(img, cmap="RdBu_r", vmin=-top, vmax=top)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_color("0.8")
+            if r == 0 and titles is not None:
+                ax.set_title(titles[c], fontsize=8)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout()
     return fig

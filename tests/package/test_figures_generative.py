@@ -64,3 +64,16 @@ def test_class_histograms_draw_one_panel_of_shares_per_entry():
     assert heights == [[0.5, 0.5, 0.0], [0.0, 1.0, 0.0]]
     empty = fg.show_class_histograms({"none": torch.zeros(10, dtype=torch.int64)})
     assert [p.get_height() for p in empty.axes[0].patches] == [0.0] * 10
+
+
+def test_attributions_put_each_map_on_its_own_symmetric_scale():
+    images = torch.rand(3, 1, 5, 5)
+    maps = {"a": torch.randn(3, 5, 5), "b": 10 * torch.randn(3, 1, 5, 5)}
+    fig = fg.show_attributions(images, maps, titles=["x", "y", "z"])
+    assert len(fig.axes) == 3 * 3  # the input row and one row per method
+    for ax in fig.axes[3:]:
+        lo, hi = ax.images[0].get_clim()
+        assert lo == -hi and hi > 0  # white is zero, whatever the map's range
+    # each map's scale is its own largest absolute value
+    assert fig.axes[3].images[0].get_clim()[1] == pytest.approx(maps["a"][0].abs().max().item())
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["input", "a", "b"]
