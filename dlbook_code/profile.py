@@ -210,6 +210,12 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # The classifier that judges generated digits (the course's MNIST convnet, SGD with
     # momentum), trained on the VAE's training digits with their labels.
     "generative.judge": _q_f(Sizes(epochs=3, batch_size=100), Sizes(epochs=3, batch_size=100)),
+    # The DCGAN on MNIST: about 1,100 generator steps of 64 images with widths divided by 4 in
+    # the quick profile (digit-like samples on two CPU cores in about 15 seconds); the whole
+    # training set (4,680 steps of 128) and the DCGAN paper's widths (64 channels) in the
+    # full one. n_train is also the judge's training set, n_test the number of samples judged.
+    "generative.gan": _q_f(Sizes(epochs=7, n_train=10000, n_test=2000, batch_size=64, width_div=4),
+                           Sizes(epochs=10, n_test=None, batch_size=128)),
 }
 
 

@@ -11,7 +11,9 @@ API).
 - :func:`show_class_histograms` draws, for generated images, the share of them that a
   classifier assigns to each class;
 - :func:`show_attributions` shows images above their attribution maps, one row per method,
-  on a red-white-blue scale.
+  on a red-white-blue scale;
+- :func:`show_point_snapshots` scatters 2-D samples at several moments of training, one row
+  per model, with the centres of the target's modes.
 
 Every function returns the matplotlib ``Figure``; figures are opaque white with dark ink,
 so they read the same in the light and dark themes and in the PDF.
@@ -175,5 +177,31 @@ def show_attributions(images: torch.Tensor, maps: Mapping[str, torch.Tensor],
             if r == 0 and titles is not None:
                 ax.set_title(titles[c], fontsize=8)
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+def show_point_snapshots(rows: Mapping[str, Sequence[torch.Tensor]], centres: torch.Tensor,
+                         col_titles: Sequence[str], limit: float = 3.0):
+    """Scatter plots of 2-D samples, one row per entry of ``rows = {label: [points (n, 2),
+    ...]}`` and one column per snapshot (titled by ``col_titles``), with the ``centres``
+    (M, 2) of the target's modes drawn as open circles: how a generator's samples move
+    during training."""
+    nrows, ncols = len(rows), len(col_titles)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.55 * ncols + 0.9, 1.55 * nrows + 0.3),
+                             squeeze=False)
+    centres = centres.detach().float().cpu()
+    for r, (label, snaps) in enumerate(rows.items()):
+        for c, points in enumerate(snaps):
+            ax = axes[r, c]
+            points = points.detach().float().cpu()
+            ax.scatter(points[:, 0], points[:, 1], s=1.5, color=PALETTE[0], alpha=0.5,
+                       linewidths=0)
+            ax.scatter(centres[:, 0], centres[:, 1], s=40, facecolors="none",
+                       edgecolors=PALETTE[1], linewidths=1.0)
+            ax.set_xlim(-limit, limit)
+            ax.set_ylim(-limit, limit)
+            ax.set_aspect("equal")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(col_titles[c], fontsize=9)
+        axes[r, 0].set_ylabel(label, fontsize=9)
     fig.tight_layout()
     return fig

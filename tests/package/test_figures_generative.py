@@ -77,3 +77,13 @@ def test_attributions_put_each_map_on_its_own_symmetric_scale():
     # each map's scale is its own largest absolute value
     assert fig.axes[3].images[0].get_clim()[1] == pytest.approx(maps["a"][0].abs().max().item())
     assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["input", "a", "b"]
+def test_point_snapshots_draw_each_snapshot_with_the_mode_centres():
+    centres = torch.tensor([[1.0, 0.0], [-1.0, 0.0]])
+    rows = {"a": [torch.zeros(5, 2), torch.ones(3, 2)], "b": [torch.zeros(4, 2), torch.zeros(2, 2)]}
+    fig = fg.show_point_snapshots(rows, centres, ["step 1", "step 2"])
+    assert len(fig.axes) == 4
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["step 1", "step 2"]
+    assert [fig.axes[0].get_ylabel(), fig.axes[2].get_ylabel()] == ["a", "b"]
+    points, circles = fig.axes[1].collections  # the samples, then the centres on top
+    assert points.get_offsets().tolist() == [[1.0, 1.0]] * 3
+    assert circles.get_offsets().tolist() == centres.tolist()
