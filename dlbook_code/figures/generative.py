@@ -177,6 +177,10 @@ def show_attributions(images: torch.Tensor, maps: Mapping[str, torch.Tensor],
             if r == 0 and titles is not None:
                 ax.set_title(titles[c], fontsize=8)
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def show_point_snapshots(rows: Mapping[str, Sequence[torch.Tensor]], centres: torch.Tensor,
                          col_titles: Sequence[str], limit: float = 3.0):
     """Scatter plots of 2-D samples, one row per entry of ``rows = {label: [points (n, 2),
