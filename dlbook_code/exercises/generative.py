@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -62,6 +64,74 @@ def trans_conv_by_conv(x, w, stride=1, padding=0):
     return F.conv_transpose2d(x, w, stride=stride, padding=padding)
 
 
+# --- under the hood ---------------------------------------------------------------------------
+
+_AVERAGED = "averaged over its pixels"
+
+
+def _gradient(scores, images, labels):
+    images = images.clone().requires_grad_(True)
+    grad, = torch.autograd.grad(scores(images).gather(1, labels[:, None]).sum(), images)
+    return grad
+
+
+def _linear_scores(weight):
+    return lambda x: x.flatten(1) @ weight.T
+
+
+def _relu_scores(w1, w2):
+    return lambda x: torch.relu(x.flatten(1) @ w1.T) @ w2.T
+
+
+def _smoothgrad_cases(g: torch.Generator) -> list[Case]:
+    w = torch.randn(10, 25, generator=g)
+    w1, w2 = torch.randn(16, 25, generator=g), torch.randn(10, 16, generator=g)
+    images, labels = torch.rand(3, 1, 5, 5, generator=g), torch.randint(10, (3,), generator=g)
+    flat = torch.full((4, 1, 8, 8), 0.15)
+    return [
+        Case((_linear_scores(w), images, labels), "a linear model, 3 images 1×5×5, n = 25, "
+             "sigma = 0.15", {"n": 25, "sigma": 0.15}),
+        Case((lambda x: torch.relu(x).flatten(1).sum(1, keepdim=True), flat,
+              torch.zeros(4, dtype=torch.long)),
+             f"the score sum(relu(x)) at 4 images of pixels 0.15, n = 200, sigma = 0.15, "
+             f"{_AVERAGED}", {"n": 200, "sigma": 0.15}),
+        Case((_relu_scores(w1, w2), images, labels), "a small ReLU network, n = 5, sigma = 0 "
+             "(no noise)", {"n": 5, "sigma": 0.0})]
+
+
+def _smoothgrad_run(f, case: Case):
+    out = f(*case.args, **case.kwargs)
+    if case.about.endswith(_AVERAGED) and isinstance(out, torch.Tensor):
+        return out.mean()  # the fraction of noisy copies where a pixel is on: a probability
+    return out
+
+
+def _smoothgrad_hint(got, case) -> str | None:
+    if case is None or not isinstance(got, torch.Tensor):
+        return None
+    plain = _gradient(*case.args)
+    if case.about.endswith(_AVERAGED):
+        plain = plain.mean()
+        if torch.allclose(got, plain):
+            return "no noise reached the gradient: compute it at images + noise"
+        if abs(got.item() - 0.5 * (1 + math.erf(0.15 / 2 ** 0.5))) < 0.03:
+            return "the noise's standard deviation must be sigma (multiply torch.randn by it)"
+        return None
+    if got.shape == plain.shape and torch.allclose(got, case.kwargs["n"] * plain, rtol=1e-3,
+                                                   atol=1e-4):
+        return "this is the sum of the n gradients: divide by n for their mean"
+    return None
+
+
+@exercise("hood-ex-smoothgrad", cases=_smoothgrad_cases, run=_smoothgrad_run,
+          diagnose=_smoothgrad_hint, atol=0.02, rtol=0.0)
+def smoothgrad(scores, images, labels, n=25, sigma=0.15):
+    """The mean of the gradients of score[label] at n noisy copies of the images, the noise
+    N(0, sigma^2) per pixel: (N, 1, H, W)."""
+    return sum(_gradient(scores, images + sigma * torch.randn_like(images), labels)
+               for _ in range(n)) / n
+
+
 # --- autoencoders ----------------------------------------------------------------------------
 
 
@@ -106,3 +176,35 @@ def kl_diagonal(mu1, logvar1, mu2, logvar2):
     d = torch.distributions
     return d.kl_divergence(d.Normal(mu1, (0.5 * logvar1).exp()),
                            d.Normal(mu2, (0.5 * logvar2).exp())).sum(-1)
+
+
+# --- GAN -----------------------------------------------------------------------------------------
+
+
+def _density_cases(g: torch.Generator) -> list[Case]:
+    cases = []
+    for n in (5, 12):
+        p_data, p_g = torch.rand(n, generator=g) * 2, torch.rand(n, generator=g) * 2
+        p_data[0], p_g[1] = 0.0, 0.0  # one point without data, one without generated samples
+        cases.append(Case((p_data, p_g), f"densities at {n} points, p_g = 0 at one, p_data = 0 "
+                          "at another"))
+    return cases
+
+
+def _smoothing_hint(got, case) -> str | None:
+    if case is None or not isinstance(got, torch.Tensor):
+        return None
+    p_data, p_g = case.args
+    if got.shape == p_data.shape and torch.allclose(got, p_data / (p_data + p_g)):
+        return "that is the best discriminator without smoothing: the real target is now 0.9"
+    if got.shape == p_data.shape and torch.allclose(got, 0.9 * p_data / (0.9 * p_data + p_g)):
+        return ("the real samples' loss also pulls D down with weight 0.1 p_data: write the loss "
+                "at x as a log D + b log(1 - D) and maximise over D")
+    return None
+
+
+@exercise("gan-ex-smoothing", cases=_density_cases, diagnose=_smoothing_hint)
+def best_discriminator(p_data, p_g):
+    """The discriminator that maximises the value with one-sided label smoothing (real
+    target 0.9), at points where the densities are p_data and p_g."""
+    return 0.9 * p_data / (p_data + p_g)

@@ -49,3 +49,10 @@ def test_each_exercise_has_a_readers_check_and_a_checked_solution_in_its_chapter
         assert sorted(solution for _, solution in uses) == [False, True], (label, uses)
         text = next((ROOT / "book").rglob(f"{uses[0][0]}.md")).read_text(encoding="utf-8")
         assert f":label: {label}" in text, f"{label} is checked in a chapter without it"
+
+
+@pytest.mark.parametrize("label", sorted(exercises()))
+def test_the_books_reference_passes_its_own_check(label):
+    # every case is tried (a wrong answer stops at its first failing case, so a case the
+    # reference itself cannot run would otherwise surface only in the chapter's build)
+    assert check(label, exercises()[label].reference, seed=3).status == "correct"

@@ -36,6 +36,26 @@ class _TiedTwoMatrices(nn.Module):
         return ((x - self.b) @ self.W.T) @ self.V.T + self.b
 
 
+
+def _grad(scores, images, labels):
+    images = images.clone().requires_grad_(True)
+    grad, = torch.autograd.grad(scores(images).gather(1, labels[:, None]).sum(), images)
+    return grad
+
+
+def _smoothgrad_summed(scores, images, labels, n=25, sigma=0.15):
+    return sum(_grad(scores, images + sigma * torch.randn_like(images), labels)
+               for _ in range(n))
+
+
+def _smoothgrad_no_noise(scores, images, labels, n=25, sigma=0.15):
+    return sum(_grad(scores, images, labels) for _ in range(n)) / n
+
+
+def _smoothgrad_unit_noise(scores, images, labels, n=25, sigma=0.15):
+    return sum(_grad(scores, images + torch.randn_like(images), labels) for _ in range(n)) / n
+
+
 WRONG: dict = {
     "upsampling-ex-decoder": [
         ((4, 8, 16, 32), "what does it make of a 1 × 1 map"),
@@ -62,5 +82,15 @@ WRONG: dict = {
          "values differ"),
         (lambda m1, l1, m2, l2: (l2 - l1 + (l1.exp() + (m1 - m2).pow(2)) / l2.exp() - 1).sum(-1),
          "off by a constant factor of 2"),
+    ],
+    "hood-ex-smoothgrad": [
+        (_smoothgrad_summed, "divide by n"),
+        (_smoothgrad_no_noise, "no noise reached"),
+        (_smoothgrad_unit_noise, "must be sigma"),
+    ],
+    "gan-ex-smoothing": [
+        (lambda p_data, p_g: p_data / (p_data + p_g), "without smoothing"),
+        (lambda p_data, p_g: 0.9 * p_data / (0.9 * p_data + p_g), "a log D + b log(1 - D)"),
+        (lambda p_data, p_g: 0.9 * p_data / (p_data + p_g + 1e-2), "values differ"),
     ],
 }
