@@ -269,6 +269,11 @@ def fit(model: nn.Module, train: Tensors, *, val: Tensors | None = None,
             hx, hy = _check_data(name, data)
             held_out[name] = (hx.to(device), hy.to(device))
     optimizer = optimizer or torch.optim.SGD(model.parameters(), lr=lr)
+    if optimizer.state:
+        # An optimizer built before the model moved keeps the state it already has where it
+        # was made (Adagrad fills its sums at construction, on the CPU): loading its own
+        # state dict moves every state tensor to its parameter's device.
+        optimizer.load_state_dict(optimizer.state_dict())
     step_model = torch.compile(model) if (torch_compile and on_gpu) else model
     bar = _Progress(progress)
     history = History()

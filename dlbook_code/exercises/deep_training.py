@@ -166,7 +166,9 @@ def uncorrected_steps(steps, b1=0.9, b2=0.999, eps=1e-8, g=1.0):
 
 def _optimiser_cases(g: torch.Generator) -> list[Case]:
     cases = []
-    for shapes, steps in [([(4, 3), (4,)], 6), ([(10,)], 12), ([(2, 5), (5,), (1,)], 3)]:
+    sizes: list[tuple[list[tuple[int, ...]], int]] = [
+        ([(4, 3), (4,)], 6), ([(10,)], 12), ([(2, 5), (5,), (1,)], 3)]
+    for shapes, steps in sizes:
         params = [torch.randn(s, generator=g) for s in shapes]
         grads = [[torch.randn(s, generator=g) for s in shapes] for _ in range(steps)]
         cases.append(Case((params, grads), f"{steps} steps on parameters of shapes "

@@ -190,8 +190,9 @@ def logsumexp(o):
 
 def _sgd_cases(g: torch.Generator) -> list[Case]:
     cases = []
-    for shapes, lr in [([(3, 4), (3,)], 0.1), ([(10, 7), (10,), (2, 10), (2,)], 0.5),
-                       ([(1,)], 1.0)]:
+    sizes: list[tuple[list[tuple[int, ...]], float]] = [
+        ([(3, 4), (3,)], 0.1), ([(10, 7), (10,), (2, 10), (2,)], 0.5), ([(1,)], 1.0)]
+    for shapes, lr in sizes:
         params = [torch.randn(s, generator=g) for s in shapes]
         grads = [torch.randn(s, generator=g) for s in shapes]
         cases.append(Case((params, grads, lr), f"parameters of shapes "
