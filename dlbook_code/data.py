@@ -23,6 +23,7 @@ import io
 import os
 import pickle
 import socket
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from filelock import FileLock
 from torch.utils.data import Dataset
 from torchvision import datasets
 
@@ -213,7 +215,22 @@ def _missing_message(key: str, spec: Spec, root: Path, why: str) -> str:
 
 @functools.cache
 def _load(key: str, train: bool, transform=None):
-    """The torchvision data set, found, extracted, downloaded or explained."""
+    """The torchvision data set, found, extracted, downloaded or explained, by one process
+    at a time: torchvision unpacks the archives next to themselves, and a second process
+    that loads the same data set meanwhile (two chapters executed at once, ``make book``)
+    would read half-written files. The lock is a file in the temporary folder, named after
+    the data folder, so that a read-only data folder needs none."""
+    with FileLock(str(_lock_file(key))):
+        return _load_unlocked(key, train, transform)
+
+
+def _lock_file(key: str) -> Path:
+    """The lock of data set ``key`` under the current data folder, in the temporary folder."""
+    name = hashlib.sha1(f"{data_root().resolve()}/{key}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"dlbook-data-{name}.lock"
+
+
+def _load_unlocked(key: str, train: bool, transform=None):
     spec = SPECS[key]
     root = data_root()
     split = "train" if train else "test"

@@ -5,13 +5,19 @@ A generative model of digits should produce images that a good digit classifier 
 with confidence, and all ten kinds of them, not one digit over and over. :func:`judge_samples`
 measures both with a classifier trained on the real images; the chapters on variational
 autoencoders, GANs and diffusion models share it, so their numbers mean the same thing.
+
+In the plane, where the data's modes are known, no classifier is needed: :class:`Ring` is the
+mixture of Gaussians that the GAN and diffusion chapters generate, and :func:`judge_points`
+counts the modes a set of points covers and the share of points near one.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .train import eval_mode
@@ -51,3 +57,43 @@ def judge_samples(classifier: nn.Module, images: torch.Tensor, threshold: float 
                    covered=int((histogram >= min_share * len(images)).sum()),
                    histogram=histogram,
                    mean_confidence=top.mean().item())
+
+
+@dataclass(frozen=True)
+class Ring:
+    """The plane's standard test of whether a generator finds every mode of a distribution
+    (Metz et al., 2017): ``modes`` Gaussians of standard deviation ``sigma``, equally
+    likely, their centres evenly spaced on a circle of radius ``radius``."""
+
+    modes: int = 8
+    radius: float = 2.0
+    sigma: float = 0.05
+
+    @property
+    def centres(self) -> torch.Tensor:
+        """The modes' centres ``(modes, 2)``, the first on the positive x axis."""
+        angles = 2 * math.pi * torch.arange(self.modes) / self.modes
+        return self.radius * torch.stack([angles.cos(), angles.sin()], 1)
+
+    def sample(self, *shape: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Points ``(*shape, 2)`` drawn from the ring: a mode each, then its Gaussian."""
+        which = torch.randint(self.modes, shape, generator=generator)
+        return self.centres[which] + self.sigma * torch.randn(*shape, 2, generator=generator)
+
+
+def judge_points(points: torch.Tensor, centres: torch.Tensor, radius: float
+                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Judge sets of generated points ``(..., n, d)`` against the known modes ``centres``
+    ``(M, d)`` of the data. Each point belongs to its nearest mode. Returns, per set:
+
+    - the share of *high-quality* points, those within ``radius`` of their mode ``(...)``;
+    - the number of modes *covered*, those that receive at least a quarter of their fair
+      share (``1 / (4 M)``) of the points ``(...)``;
+    - the share of the points that belong to each mode ``(..., M)``.
+    """
+    centres = centres.to(points.device)
+    dist = torch.cdist(points, centres.expand(*points.shape[:-2], -1, -1))  # (..., n, M)
+    nearest, mode = dist.min(-1)                                             # (..., n) each
+    share = F.one_hot(mode, len(centres)).float().mean(-2)                   # (..., M)
+    return ((nearest < radius).float().mean(-1), (share >= 1 / (4 * len(centres))).sum(-1),
+            share)

@@ -216,6 +216,17 @@ EXPERIMENTS: dict[str, dict[str, Sizes]] = {
     # full one. n_train is also the judge's training set, n_test the number of samples judged.
     "generative.gan": _q_f(Sizes(epochs=7, n_train=10000, n_test=2000, batch_size=64, width_div=4),
                            Sizes(epochs=10, n_test=None, batch_size=128)),
+    # Diffusion on the ring: epochs = training steps of the noise-predicting MLP, on batches
+    # of batch_size fresh points; n_test = points sampled and judged. Same in both profiles.
+    "generative.diffusion.ring": _q_f(Sizes(epochs=6000, batch_size=256, n_test=2000),
+                                      Sizes(epochs=6000, batch_size=256, n_test=2000)),
+    # DDPM on MNIST: the small U-Net on digits averaged down to 14×14 with its widths halved,
+    # about 2,000 steps of 64 in the quick profile (recognisable digits on two CPU cores in
+    # under a minute); 28×28, full widths, the whole training set for 20 epochs of 128 in the
+    # full one. n_train is also the judge's training set, n_test the number of samples judged.
+    "generative.diffusion": _q_f(Sizes(epochs=13, n_train=10000, n_test=500, batch_size=64,
+                                       image_size=14, width_div=2),
+                                 Sizes(epochs=20, n_test=2000, batch_size=128, image_size=28)),
 }
 
 

@@ -208,3 +208,40 @@ def best_discriminator(p_data, p_g):
     """The discriminator that maximises the value with one-sided label smoothing (real
     target 0.9), at points where the densities are p_data and p_g."""
     return 0.9 * p_data / (p_data + p_g)
+
+
+# --- diffusion models ----------------------------------------------------------------------
+
+
+def _posterior_cases(g: torch.Generator) -> list[Case]:
+    cases = []
+    betas = torch.linspace(1e-3, 0.2, 100, dtype=torch.float64)
+    alpha_bars = torch.cat([torch.ones(1, dtype=torch.float64), (1 - betas).cumprod(0)])
+    for t, shape in [(1, (4, 2)), (37, (3, 1, 5, 5)), (100, (6,))]:
+        x_t, x0 = torch.randn(*shape, generator=g).double(), torch.randn(*shape, generator=g).double()
+        cases.append(Case((x_t, x0, betas[t - 1], alpha_bars[t], alpha_bars[t - 1]),
+                          f"step t = {t} of a 100-step linear schedule, points {_shape(*shape)}"))
+    return cases
+
+
+def _posterior_hint(got, case) -> str | None:
+    if case is None or not isinstance(got, (tuple, list)) or len(got) != 2:
+        return None
+    beta_t = case.args[2]
+    variance = got[1]
+    if isinstance(variance, torch.Tensor) and variance.numel() == 1 and torch.allclose(
+            variance.double(), beta_t):
+        return ("beta_t is the variance of the forward step; the posterior, which also knows x_0, "
+                "is narrower: collect the coefficients of |x_{t-1}|² from both Gaussians")
+    return None
+
+
+@exercise("diff-ex-posterior", cases=_posterior_cases, diagnose=_posterior_hint,
+          answer="a function posterior(x_t, x0, beta_t, alpha_bar_t, alpha_bar_prev) returning "
+                 "(mean, variance)")
+def posterior(x_t, x0, beta_t, alpha_bar_t, alpha_bar_prev):
+    """Mean and variance of q(x_{t-1} | x_t, x_0) (Ho et al., 2020, eq. 7)."""
+    variance = (1 - alpha_bar_prev) / (1 - alpha_bar_t) * beta_t
+    mean = (alpha_bar_prev.sqrt() * beta_t / (1 - alpha_bar_t) * x0
+            + (1 - beta_t).sqrt() * (1 - alpha_bar_prev) / (1 - alpha_bar_t) * x_t)
+    return mean, variance

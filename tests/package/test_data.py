@@ -228,3 +228,26 @@ def test_the_table_matches_the_real_files():
             found += 1
     if not found:
         pytest.skip(f"no data set files in {mirror}")
+
+
+def test_one_process_at_a_time_loads_a_data_set(tmp_path, monkeypatch):
+    """torchvision unpacks archives next to themselves: a second process that loads the same
+    data set meanwhile must wait for the first (two chapters executed at once), and then
+    finds it ready."""
+    import subprocess
+    import sys
+    import time
+
+    from filelock import FileLock
+
+    monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
+    write_mnist(tmp_path)
+    code = ("from dlbook_code import load_tensors; print('imported', flush=True); "
+            "print(len(load_tensors('mnist')[0]))")
+    with FileLock(str(data._lock_file("mnist"))):  # this process is loading MNIST
+        other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        assert other.stdout.readline().strip() == "imported"
+        time.sleep(2)  # loading 30 images takes a fraction of this
+        assert other.poll() is None, "the second process did not wait for the first"
+    out, _ = other.communicate(timeout=60)
+    assert other.returncode == 0 and out.strip() == "30"

@@ -70,3 +70,38 @@ def test_the_classifier_mode_is_restored_and_bad_shapes_are_refused():
         judge_samples(model, torch.zeros(3, 16))
     with pytest.raises(ValueError, match="at least one"):
         judge_samples(model, torch.zeros(0, 1, 4, 4))
+
+
+def test_points_at_the_centres_are_high_quality_and_cover_every_mode():
+    from dlbook_code.judge import Ring, judge_points
+
+    ring = Ring(modes=8, radius=2.0, sigma=0.05)
+    centres = ring.centres
+    assert centres.shape == (8, 2)
+    assert torch.allclose(centres.norm(dim=1), torch.full((8,), 2.0))
+    points = centres.repeat(10, 1)                                   # (80, 2), 10 per mode
+    quality, covered, share = judge_points(points, centres, radius=0.15)
+    assert quality.item() == 1.0 and covered.item() == 8
+    assert torch.allclose(share, torch.full((8,), 1 / 8))
+
+
+def test_a_collapsed_set_covers_one_mode_and_sets_are_judged_apart():
+    from dlbook_code.judge import Ring, judge_points
+
+    ring = Ring()
+    g = torch.Generator().manual_seed(0)
+    collapsed = ring.centres[3] + 0.5 * torch.randn(200, 2, generator=g)  # one blurred mode
+    drawn = ring.sample(200, generator=g)
+    quality, covered, share = judge_points(torch.stack([collapsed, drawn]), ring.centres, 0.15)
+    assert covered.tolist()[1] == 8 and covered.tolist()[0] <= 4
+    assert quality[1] > 0.95 and quality[0] < 0.2                  # 0.5 is ten sigmas of blur
+    assert share.shape == (2, 8) and share[0].argmax().item() == 3
+
+
+def test_ring_samples_are_reproducible_and_shaped():
+    from dlbook_code.judge import Ring
+
+    ring = Ring(modes=5, radius=1.0, sigma=0.1)
+    a = ring.sample(3, 7, generator=torch.Generator().manual_seed(1))
+    b = ring.sample(3, 7, generator=torch.Generator().manual_seed(1))
+    assert a.shape == (3, 7, 2) and torch.equal(a, b)

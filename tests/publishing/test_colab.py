@@ -337,7 +337,8 @@ def test_make_test_executes_every_colab_notebook(built_site):
     """`make test` runs pytest with nbmake on (plain `pytest` leaves it off) over testpaths
     that hold the Colab folder; nbmake skips paths under `_build`, so the root conftest.py
     must hand the notebooks over. pytest's arguments are read from `make -n test` (which
-    runs nothing), and the suite is collected exactly as `make test` collects it."""
+    runs nothing: its last pytest command, up to `||`), and the suite is collected exactly as
+    `make test` collects it."""
     import os
     import shlex
     import shutil
@@ -349,7 +350,7 @@ def test_make_test_executes_every_colab_notebook(built_site):
     plan = subprocess.run(["make", "-n", "--no-print-directory", "test"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=True).stdout
     command = [line for line in plan.splitlines() if " -m pytest" in line][-1]
-    args = shlex.split(command.split(" -m pytest", 1)[1])
+    args = shlex.split(command.split(" -m pytest", 1)[1].split("||")[0])
     out = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q",
                           "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True,
                          timeout=300, check=False).stdout

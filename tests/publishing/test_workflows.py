@@ -235,3 +235,35 @@ def test_the_shards_cover_every_part_with_chapters():
         folder = src.parent.relative_to(ROOT / "book").as_posix()
         owners = [p for p in shards if folder == p or folder.startswith(p + "/")]
         assert len(owners) == 1, f"{src.relative_to(ROOT)} is executed by {owners or 'no shard'}"
+
+
+def test_chapters_executed_at_once_share_the_cores(monkeypatch):
+    """`make book` executes JOBS chapters at once, each kernel on its share of the cores:
+    one thread each for two jobs on two cores (the sweep's t1 configuration), never zero,
+    and torch's own choice (nothing set) for one job."""
+    from dlbook_build import ci
+
+    monkeypatch.setattr(ci.os, "cpu_count", lambda: 2)
+    assert ci.threads_per_job(2) == 1 and ci.threads_per_job(4) == 1
+    assert ci.threads_per_job(1) is None
+    monkeypatch.setattr(ci.os, "cpu_count", lambda: 8)
+    assert ci.threads_per_job(2) == 4
+    out = subprocess.run([sys.executable, "-m", "dlbook_build.ci", "threads", "--jobs", "1"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_the_longest_chapters_start_first(tmp_path, monkeypatch):
+    """With several workers the build finishes soonest when the longest chapters start
+    first (by the sweep's recorded one-thread times); a chapter without a record (a new
+    one) starts before them all."""
+    from dlbook_build import ci
+
+    todo = chapters()[:3]
+    records = tmp_path / "records"
+    records.mkdir()
+    for path, seconds in zip(todo[1:], [5.0, 50.0]):
+        rel = path.relative_to(ROOT / "book").with_suffix("").as_posix().replace("/", "--")
+        (records / f"{rel}.json").write_text(json.dumps({"seconds": seconds}))
+    monkeypatch.setattr(ci, "SWEEP_RECORDS", records)
+    assert ci._longest_first(todo) == [todo[0], todo[2], todo[1]]

@@ -56,6 +56,11 @@ def _smoothgrad_unit_noise(scores, images, labels, n=25, sigma=0.15):
     return sum(_grad(scores, images + torch.randn_like(images), labels) for _ in range(n)) / n
 
 
+def _posterior_mean(x_t, x0, beta_t, alpha_bar_t, alpha_bar_prev):
+    return (alpha_bar_prev.sqrt() * beta_t / (1 - alpha_bar_t) * x0
+            + (1 - beta_t).sqrt() * (1 - alpha_bar_prev) / (1 - alpha_bar_t) * x_t)
+
+
 WRONG: dict = {
     "upsampling-ex-decoder": [
         ((4, 8, 16, 32), "what does it make of a 1 × 1 map"),
@@ -92,5 +97,14 @@ WRONG: dict = {
         (lambda p_data, p_g: p_data / (p_data + p_g), "without smoothing"),
         (lambda p_data, p_g: 0.9 * p_data / (0.9 * p_data + p_g), "a log D + b log(1 - D)"),
         (lambda p_data, p_g: 0.9 * p_data / (p_data + p_g + 1e-2), "values differ"),
+    ],
+    "diff-ex-posterior": [
+        (lambda x_t, x0, b, ab, ab_prev: (_posterior_mean(x_t, x0, b, ab, ab_prev), b),
+         "beta_t is the variance of the forward step"),
+        (lambda x_t, x0, b, ab, ab_prev: (_posterior_mean(x0, x_t, b, ab, ab_prev),
+                                          (1 - ab_prev) / (1 - ab) * b),
+         "value 1 of the tuple"),
+        (lambda x_t, x0, b, ab, ab_prev: _posterior_mean(x_t, x0, b, ab, ab_prev),
+         "expected 2 values"),
     ],
 }
